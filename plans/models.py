@@ -1,0 +1,459 @@
+"""What the partnership will do: plans, objectives and their parts, quarterly updates and reviews."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from csp.models import Agency, Group, Partnership, Person, RagStatus, ReportingPeriod, TimeStampedModel
+from priorities.models import Indicator, Priority
+
+
+class Plan(TimeStampedModel):
+    """A three-year partnership plan or an annual action plan: a 'living document'."""
+
+    class Kind(models.TextChoices):
+        STRATEGIC = "strategic", "Three-year strategic plan"
+        ANNUAL = "annual", "Annual action plan"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        CLOSED = "closed", "Closed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=40, blank=True, help_text="As written: '2014/15', '2011 – 2014'.")
+    review_date = models.DateField(null=True, blank=True)
+    review_date_text = models.CharField(max_length=100, blank=True, help_text="As written: 'March 2012'.")
+    predecessor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors"
+    )
+    owning_group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_plans",
+        help_text="The group that keeps the plan (ODG in Stevenage).",
+    )
+    current_period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The quarter lead officers are updating now; when empty, the quarter of today's date.",
+    )
+    introduction = models.TextField(blank=True)
+    # Hastings: 'Addressing all local priorities, unless otherwise indicated'.
+    objectives_address_all_priorities = models.BooleanField(default=False)
+    priority_scope_note = models.CharField(max_length=300, blank=True)
+    priority_neighbourhoods = models.TextField(blank=True)
+    funding_statement = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    priorities = models.ManyToManyField(Priority, blank=True, related_name="plans")
+
+    history = HistoricalRecords(m2m_fields=[priorities])
+
+    class Meta:
+        ordering = ["partnership", "-period_start", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "title"], name="unique_plan_title"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="plan_period_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsultationActivity(models.Model):
+    """Community consultation behind a plan, and what it found (Hastings)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consultations")
+    activity = models.CharField(max_length=300)
+    key_results = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name_plural = "consultation activities"
+
+    def __str__(self) -> str:
+        return self.activity
+
+
+class Section(models.Model):
+    """A section of a plan, usually one per priority ('1. Domestic abuse')."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    number = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=300)
+    priority = models.ForeignKey(Priority, on_delete=models.SET_NULL, null=True, blank=True, related_name="sections")
+    introduction = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "title"], name="unique_section_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class Objective(TimeStampedModel):
+    """One line of the plan: an objective with its actions, leads, outcomes and milestones."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        STRUCK = "struck", "Struck from the plan"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="objectives")
+    ref = models.CharField(max_length=120, blank=True, help_text="'1.1', 'CH1', 'ASB 3' or a name: 'Op Marble'.")
+    title = models.TextField(help_text="The objective or aim as the plan words it.")
+    label = models.CharField(max_length=60, blank=True, help_text="A tag the plan gives: 'Project / campaign'.")
+    position = models.PositiveIntegerField(default=0)
+    priorities = models.ManyToManyField(Priority, blank=True, related_name="objectives")
+    addresses_all_priorities = models.BooleanField(default=False)
+    priorities_text = models.CharField(max_length=60, blank=True, help_text="As written: '(LP2&3)'.")
+    target_and_indicator = models.TextField(blank=True)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="objectives")
+    lead_text = models.TextField(blank=True, help_text="The lead column word for word.")
+    lead_role_text = models.TextField(blank=True, help_text="'Chaired by Police', 'Police initially...'.")
+    lead_agencies = models.ManyToManyField(Agency, blank=True, related_name="led_objectives")
+    lead_groups = models.ManyToManyField(Group, blank=True, related_name="objectives")
+    lead_officers = models.ManyToManyField(
+        Person, through="ObjectiveLead", blank=True, related_name="led_objectives"
+    )
+    due_date = models.DateField(null=True, blank=True, help_text="Only where the plan means a date.")
+    due_text = models.CharField(max_length=200, blank=True, help_text="As written: 'Ongoing', 'Summer 2014'.")
+    resources = models.TextField(blank=True, help_text="One resource per line.")
+    cost_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cost_text = models.CharField(max_length=200, blank=True, help_text="'TBC', 'Officer time'.")
+    funding_source = models.CharField(max_length=200, blank=True, help_text="'PCC grant'.")
+    how_measured = models.TextField(blank=True)
+    how_evaluated = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    completed_on = models.DateField(null=True, blank=True)
+    struck_on = models.DateField(null=True, blank=True)
+    struck_reason = models.TextField(blank=True)
+    carried_forward_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_forward_to"
+    )
+
+    history = HistoricalRecords(m2m_fields=[priorities, lead_agencies, lead_groups])
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "ref"], condition=~Q(ref=""), name="unique_objective_ref"),
+            models.CheckConstraint(
+                condition=~Q(state="struck") | (Q(struck_on__isnull=False) & ~Q(struck_reason="")),
+                name="struck_objective_has_reason_and_date",
+            ),
+            models.CheckConstraint(condition=Q(cost_amount__gte=0) | Q(cost_amount__isnull=True), name="cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.short_title}".strip()
+
+    @property
+    def short_title(self) -> str:
+        return self.title if len(self.title) <= 80 else self.title[:77].rstrip() + "..."
+
+    @property
+    def resource_list(self) -> list[str]:
+        return [line.strip() for line in self.resources.splitlines() if line.strip()]
+
+    @property
+    def is_struck(self) -> bool:
+        return self.state == self.State.STRUCK
+
+
+class ObjectiveLead(models.Model):
+    """A named lead officer of an objective, with the agency and role the plan gives them."""
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", "Lead"
+        IN_CONJUNCTION = "in_conjunction", "In conjunction with"
+        REPORTING_OFFICER = "reporting", "Reporting officer"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="leads")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="objective_leads")
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="objective_leads")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LEAD)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "person"], name="unique_objective_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person}"
+
+
+class Action(models.Model):
+    """One of an objective's ordered actions."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ExpectedOutcome(models.Model):
+    """A numbered expected outcome / output of an objective, with an optional numeric target."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="outcomes")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    target_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    target_unit = models.CharField(max_length=40, blank=True, help_text="'%', 'events', 'case studies'.")
+    indicator = models.ForeignKey(Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "number"], name="unique_outcome_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"
+
+
+class Milestone(models.Model):
+    """A dated step of an objective, with its own lead."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="milestones")
+    text = models.TextField()
+    due_date = models.DateField(null=True, blank=True)
+    due_text = models.CharField(max_length=200, blank=True)
+    lead = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones")
+    lead_text = models.CharField(max_length=300, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "position", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class QuarterlyUpdate(TimeStampedModel):
+    """A lead officer's progress on an objective for one quarter."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        APPROVED = "approved", "Approved"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    progress = models.TextField(blank=True)
+    rag_status = models.CharField(max_length=12, choices=RagStatus.choices, default=RagStatus.NOT_UPDATED)
+    spend_to_date = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    milestones_met = models.ManyToManyField(Milestone, blank=True, related_name="met_in_updates")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    is_late = models.BooleanField(default=False)
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=200, blank=True, help_text="Who wrote it, where they have no login.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(blank=True, help_text="The reviewer's latest comment, e.g. why it was returned.")
+
+    history = HistoricalRecords(m2m_fields=[milestones_met])
+
+    class Meta:
+        ordering = ["objective", "period__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "period"], name="one_update_per_objective_and_period"),
+            models.CheckConstraint(
+                condition=Q(spend_to_date__gte=0) | Q(spend_to_date__isnull=True), name="spend_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective.ref} {self.period}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class OutcomeStatus(models.Model):
+    """The status and note of one expected outcome in a quarterly update."""
+
+    update = models.ForeignKey(QuarterlyUpdate, on_delete=models.CASCADE, related_name="outcome_statuses")
+    outcome = models.ForeignKey(ExpectedOutcome, on_delete=models.CASCADE, related_name="statuses")
+    rag_status = models.CharField(max_length=12, choices=RagStatus.choices, default=RagStatus.NOT_UPDATED)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update", "outcome__number"]
+        verbose_name_plural = "outcome statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["update", "outcome"], name="one_status_per_outcome_and_update"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome.number}: {self.get_rag_status_display()}"
+
+
+class Review(models.Model):
+    """A decision on a submitted update: approved, returned with a comment, or escalated."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned to lead officers"
+        ESCALATED = "escalated", "Escalated to the board"
+
+    update = models.ForeignKey(QuarterlyUpdate, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["update", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.update}"
+
+
+class Escalation(models.Model):
+    """An item raised to the board / Responsible Authorities Group for its next meeting."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="escalations")
+    update = models.ForeignKey(
+        QuarterlyUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations"
+    )
+    board = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="escalations")
+    note = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.objective} to {self.board}"
+
+
+class ChangeProposal(models.Model):
+    """A proposal to strike or change an objective, decided by the group chair."""
+
+    class Kind(models.TextChoices):
+        STRIKE = "strike", "Strike from the plan"
+        CHANGE = "change", "Change the objective"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    proposed_change = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "kind"], condition=Q(decision="pending"), name="one_pending_proposal_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.objective}"
+
+
+class Comment(models.Model):
+    """A comment on an objective, optionally about one update."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="comments")
+    update = models.ForeignKey(
+        QuarterlyUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent to a lead officer for a period; unique so a re-run sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before", "Before the deadline"
+        AFTER_DEADLINE = "after", "After the deadline"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminders")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.EmailField()
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period", "kind"], name="one_reminder_per_person_period_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.period} {self.kind}"
