@@ -35,9 +35,7 @@ class Partnership(TimeStampedModel):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     short_name = models.CharField(max_length=60, blank=True)
-    area = models.CharField(
-        max_length=120, blank=True, help_text="Police force / PCC area, e.g. 'Hertfordshire'."
-    )
+    area = models.CharField(max_length=120, blank=True, help_text="Police force / PCC area, e.g. 'Hertfordshire'.")
     # Each partnership gives the colours its own meaning; defaults are the Stevenage plan's.
     green_meaning = models.CharField(max_length=200, default="Complete")
     amber_meaning = models.CharField(max_length=200, default="In progress / on target")
@@ -78,9 +76,7 @@ class PartnershipPopulation(models.Model):
     class Meta:
         ordering = ["partnership", "financial_year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "financial_year"], name="unique_population_per_year"
-            ),
+            models.UniqueConstraint(fields=["partnership", "financial_year"], name="unique_population_per_year"),
             models.CheckConstraint(condition=Q(population__gt=0), name="population_positive"),
         ]
 
@@ -165,7 +161,11 @@ class Group(TimeStampedModel):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.THEMATIC)
     chair = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="chaired_groups")
     chair_agency = models.ForeignKey(
-        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="chaired_groups",
+        Agency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_groups",
         help_text="When the plan names the chairing agency only ('Chaired by Police').",
     )
     meets = models.CharField(max_length=120, blank=True, help_text="'Monthly', 'Quarterly', 'Six weekly'.")
@@ -257,7 +257,11 @@ class ReportingPeriod(models.Model):
             ),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_end_after_start"),
             models.CheckConstraint(
-                condition=(Q(kind="quarter", number__gte=1, number__lte=4) | Q(kind="half_year", number__gte=1, number__lte=2) | Q(kind="year", number=1)),
+                condition=(
+                    Q(kind="quarter", number__gte=1, number__lte=4)
+                    | Q(kind="half_year", number__gte=1, number__lte=2)
+                    | Q(kind="year", number=1)
+                ),
                 name="period_number_in_range",
             ),
         ]

@@ -32,15 +32,21 @@ class Plan(TimeStampedModel):
     period_label = models.CharField(max_length=40, blank=True, help_text="As written: '2014/15', '2011 – 2014'.")
     review_date = models.DateField(null=True, blank=True)
     review_date_text = models.CharField(max_length=100, blank=True, help_text="As written: 'March 2012'.")
-    predecessor = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors"
-    )
+    predecessor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors")
     owning_group = models.ForeignKey(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_plans",
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_plans",
         help_text="The group that keeps the plan (ODG in Stevenage).",
     )
     current_period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        ReportingPeriod,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The quarter lead officers are updating now; when empty, the quarter of today's date.",
     )
     introduction = models.TextField(blank=True)
@@ -126,9 +132,7 @@ class Objective(TimeStampedModel):
     lead_role_text = models.TextField(blank=True, help_text="'Chaired by Police', 'Police initially...'.")
     lead_agencies = models.ManyToManyField(Agency, blank=True, related_name="led_objectives")
     lead_groups = models.ManyToManyField(Group, blank=True, related_name="objectives")
-    lead_officers = models.ManyToManyField(
-        Person, through="ObjectiveLead", blank=True, related_name="led_objectives"
-    )
+    lead_officers = models.ManyToManyField(Person, through="ObjectiveLead", blank=True, related_name="led_objectives")
     due_date = models.DateField(null=True, blank=True, help_text="Only where the plan means a date.")
     due_text = models.CharField(max_length=200, blank=True, help_text="As written: 'Ongoing', 'Summer 2014'.")
     resources = models.TextField(blank=True, help_text="One resource per line.")
@@ -156,7 +160,9 @@ class Objective(TimeStampedModel):
                 condition=~Q(state="struck") | (Q(struck_on__isnull=False) & ~Q(struck_reason="")),
                 name="struck_objective_has_reason_and_date",
             ),
-            models.CheckConstraint(condition=Q(cost_amount__gte=0) | Q(cost_amount__isnull=True), name="cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cost_amount__gte=0) | Q(cost_amount__isnull=True), name="cost_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,9 +83,7 @@ class Indicator(TimeStampedModel):
         DOWN_IS_GOOD = "down", "Down is good"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="indicators")
-    priority = models.ForeignKey(
-        Priority, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
-    )
+    priority = models.ForeignKey(Priority, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators")
     code = models.CharField(max_length=30, blank=True, help_text="National indicator number: 'NI 20'.")
     name = models.CharField(max_length=300)
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.COUNT)
@@ -105,7 +103,8 @@ class Indicator(TimeStampedModel):
         ordering = ["partnership", "code", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "priority", "name"], name="unique_indicator_name",
+                fields=["partnership", "priority", "name"],
+                name="unique_indicator_name",
                 nulls_distinct=False,
             ),
         ]

@@ -154,7 +154,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CSP_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CSP_WORKER_MAX_MEMORY_KB", default=512_000)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -183,4 +182,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+}
+
+# Periodic jobs (Celery beat). Times are Europe/London.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "update-reminders": {"task": "plans.tasks.send_update_reminders", "schedule": crontab(hour=7, minute=0)},
+    "board-reports-after-deadline": {
+        "task": "reporting.tasks.produce_due_board_reports",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from csp.models import Group, Role
 from csp.selectors import User, has_role, partnership_ids_visible_to, people_of
 
-from .models import Objective, Plan, QuarterlyUpdate
+from ..models import Objective, Plan, QuarterlyUpdate
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:

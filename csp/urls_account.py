@@ -1,0 +1,4 @@
+"""Account pages of the signed-in user (API tokens)."""
+
+app_name = "csp"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The REST API under /api/: each app contributes its routes."""
+
+urlpatterns: list = []

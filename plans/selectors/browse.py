@@ -1,0 +1,68 @@
+"""Reads behind the plan pages: a constant number of queries whatever the plan's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from csp.models import Partnership, ReportingPeriod
+from csp.selectors import User, partnerships_visible_to
+
+from ..models import ExpectedOutcome, Objective, ObjectiveLead, Plan, QuarterlyUpdate
+from .access import plans_visible_to
+
+
+def current_period_for(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
+    """The quarter being updated: the plan's chosen one, else the quarter containing today."""
+    if plan.current_period_id:
+        return plan.current_period
+    today = today or timezone.localdate()
+    return ReportingPeriod.objects.filter(
+        partnership_id=plan.partnership_id, kind=ReportingPeriod.Kind.QUARTER, start__lte=today, end__gte=today
+    ).first()
+
+
+def quarters_of_plan(plan: Plan) -> QuerySet[ReportingPeriod]:
+    """The quarters a plan runs through, in order."""
+    return ReportingPeriod.objects.filter(
+        partnership_id=plan.partnership_id,
+        kind=ReportingPeriod.Kind.QUARTER,
+        start__gte=plan.period_start,
+        end__lte=plan.period_end,
+    ).order_by("start")
+
+
+def partnerships_with_plans_for(user: User) -> QuerySet[Partnership]:
+    """The user's partnerships with their plans, for the home page."""
+    return partnerships_visible_to(user).prefetch_related(
+        Prefetch("plans", queryset=plans_visible_to(user).select_related("current_period").order_by("-period_start"))
+    )
+
+
+def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> QuerySet[Objective]:
+    """Every objective of a plan with what the plan page shows, prefetched."""
+    updates = QuarterlyUpdate.objects.filter(period=period) if period else QuarterlyUpdate.objects.none()
+    return (
+        plan.objectives.select_related("section")
+        .prefetch_related(
+            "priorities",
+            "lead_agencies",
+            "lead_groups",
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
+            "actions",
+            Prefetch("updates", queryset=updates, to_attr="period_updates"),
+        )
+        .order_by("section__position", "position", "id")
+    )
+
+
+def plan_for_page(*, user: User, pk: int) -> Plan:
+    """A plan the user may see, with what its page header shows."""
+    return get_object_or_404(
+        plans_visible_to(user).select_related("partnership", "current_period", "owning_group", "predecessor"),
+        pk=pk,
+    )
