@@ -279,6 +279,7 @@ class QuarterlyUpdate(TimeStampedModel):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     progress = models.TextField(blank=True)
     rag_status = models.CharField(max_length=12, choices=RagStatus.choices, default=RagStatus.NOT_UPDATED)
+    rag_note = models.TextField(blank=True, help_text="Why the overall status is red or amber.")
     spend_to_date = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     milestones_met = models.ManyToManyField(Milestone, blank=True, related_name="met_in_updates")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
