@@ -1,0 +1,90 @@
+"""Admin for the partnership core: a coordinator corrects data here."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Agency,
+    Group,
+    Membership,
+    MembershipRole,
+    Partnership,
+    PartnershipPopulation,
+    Person,
+    ReportingPeriod,
+)
+
+
+class PopulationInline(admin.TabularInline):
+    model = PartnershipPopulation
+    extra = 0
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "area"]
+    search_fields = ["name", "short_name", "area"]
+    list_filter = ["area"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PopulationInline]
+
+
+@admin.register(PartnershipPopulation)
+class PartnershipPopulationAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "financial_year", "population", "source"]
+    list_filter = ["partnership"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "partnership", "is_responsible_authority"]
+    list_filter = ["partnership", "kind", "is_responsible_authority"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "job_title", "agency", "partnership", "user"]
+    list_filter = ["partnership", "agency"]
+    search_fields = ["name", "job_title", "email", "user__username"]
+    autocomplete_fields = ["agency", "user"]
+    list_select_related = ["agency", "partnership", "user"]
+
+
+@admin.register(Group)
+class GroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "partnership", "chair", "next_meeting"]
+    list_filter = ["partnership", "kind"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["chair", "chair_agency"]
+    list_select_related = ["partnership", "chair"]
+
+
+class MembershipRoleInline(admin.TabularInline):
+    model = MembershipRole
+    extra = 1
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "partnership", "agency", "person", "role_list"]
+    list_filter = ["partnership", "roles__role"]
+    search_fields = ["user__username", "user__email", "person__name"]
+    autocomplete_fields = ["user", "agency", "person"]
+    inlines = [MembershipRoleInline]
+    list_select_related = ["user", "partnership", "agency", "person"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles")
+
+    @admin.display(description="Roles")
+    def role_list(self, obj):
+        return ", ".join(role.get_role_display() for role in obj.roles.all())
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["label", "partnership", "kind", "start", "end", "update_deadline"]
+    list_filter = ["partnership", "kind", "financial_year"]
+    search_fields = ["partnership__name"]
+    ordering = ["partnership", "start", "kind"]

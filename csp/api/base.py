@@ -1,0 +1,152 @@
+"""Building blocks every app's API uses: pagination, scoped related fields, base serializer and viewset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import exception_handler
+
+from csp.selectors import EDITOR_ROLES
+
+from .concurrency import ETagMixin, ETagReadMixin
+from .permissions import PartnershipRolePermission, partnership_id_in, require_role
+
+
+class ApiPagination(PageNumberPagination):
+    """Pages of 50 by default; `page_size` up to 200."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id, looked up only among what the user may see (else 'does not exist')."""
+
+    def __init__(self, *, selector: Callable, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.selector(request.user)
+
+
+def related_partnership_id(obj: models.Model) -> int | None:
+    """The partnership a related object belongs to, where it belongs to one."""
+    if hasattr(obj, "partnership_id"):
+        return obj.partnership_id
+    if hasattr(obj, "plan_id"):
+        return obj.plan.partnership_id
+    if hasattr(obj, "objective_id"):
+        return obj.objective.plan.partnership_id
+    return None
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """A model serializer whose related objects must all belong to the object's own partnership.
+
+    `partnership_path` leads from the object to its partnership ('plan.partnership'; '' for a partnership).
+    """
+
+    partnership_path: str = "partnership"
+
+    def target_partnership_id(self, attrs: Mapping[str, Any]) -> int | None:
+        return partnership_id_in(attrs, self.instance, self.partnership_path)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        target = self.target_partnership_id(attrs)
+        if target is not None:
+            self._check_same_partnership(attrs, target)
+        return attrs
+
+    def _check_same_partnership(self, value: Any, target: int, field: str | None = None) -> None:
+        if isinstance(value, Mapping):
+            for name, item in value.items():
+                self._check_same_partnership(item, target, field or name)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                self._check_same_partnership(item, target, field)
+        elif isinstance(value, models.Model):
+            partnership_id = value.pk if value._meta.model_name == "partnership" else related_partnership_id(value)
+            if partnership_id is not None and partnership_id != target:
+                raise ValidationError({field: ["Must belong to the same partnership."]})
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Other records still refer to this object; remove or move them first."
+    default_code = "conflict"
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, plus: a refused service call is 403, a broken rule or constraint is 400, never a 500."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    elif isinstance(exc, models.ProtectedError | models.RestrictedError):
+        exc = Conflict()
+    elif isinstance(exc, IntegrityError):
+        exc = ValidationError({"detail": ["This would break a rule of the data (a duplicate or a missing link)."]})
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied(str(exc) or None)
+    return exception_handler(exc, context)
+
+
+class ScopedReadOnlyViewSet(ETagReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Lists and single objects of what the user may see."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = ApiPagination
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+
+class ScopedModelViewSet(ETagMixin, viewsets.ModelViewSet):
+    """Full CRUD of what the user may see; writes need `write_roles` in the object's partnership."""
+
+    permission_classes = [IsAuthenticated, PartnershipRolePermission]
+    pagination_class = ApiPagination
+    write_roles = EDITOR_ROLES
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    @property
+    def partnership_path(self) -> str:
+        return self.get_serializer_class().partnership_path
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def _require_write_role(self, serializer) -> None:
+        roles = PartnershipRolePermission.roles_for(self)
+        require_role(
+            self.request.user, partnership_id_in(serializer.validated_data, None, self.partnership_path), roles
+        )
+
+    def perform_create(self, serializer):
+        self._require_write_role(serializer)
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        if serializer.validated_data:
+            # Moving an object to another partnership needs the role there too.
+            target = partnership_id_in(serializer.validated_data, serializer.instance, self.partnership_path)
+            require_role(self.request.user, target, PartnershipRolePermission.roles_for(self))
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            instance.delete()

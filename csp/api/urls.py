@@ -1,0 +1,14 @@
+"""Routes of the partnership core API."""
+
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("partnerships", views.PartnershipViewSet, basename="partnership")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("groups", views.GroupViewSet, basename="group")
+router.register("reporting-periods", views.ReportingPeriodViewSet, basename="reporting-period")
+
+urlpatterns = router.urls
