@@ -13,8 +13,8 @@ from csp.models import Group, PartnershipPopulation
 from plans.models import ChangeProposal, Comment, ConsultationActivity, Escalation, Reminder, Review
 from priorities.models import Theme
 from tests.factories import (
-    AgencyFactory,
     ActionFactory,
+    AgencyFactory,
     GroupFactory,
     IndicatorReadingFactory,
     MembershipFactory,
