@@ -1,0 +1,113 @@
+"""Forms of the quarterly update page: the update itself and one small form per expected outcome."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from csp.models import Partnership, RagStatus
+
+from ..models import ExpectedOutcome, Milestone, QuarterlyUpdate
+from ..services.updates import OutcomeInput, UpdateInput
+
+RAG_CHOICES = [(RagStatus.GREEN, "Green"), (RagStatus.AMBER, "Amber"), (RagStatus.RED, "Red")]
+MAX_SPEND = Decimal("9999999999.99")
+
+
+class UpdateForm(forms.Form):
+    """The narrative, overall status, milestones met and spend of one update."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    progress = forms.CharField(label="Progress this quarter", required=False, widget=forms.Textarea)
+    rag_status = forms.ChoiceField(label="Overall status", choices=RAG_CHOICES, required=False)
+    rag_note = forms.CharField(label="Why is the overall status amber or red?", required=False, widget=forms.Textarea)
+    milestones_met = forms.ModelMultipleChoiceField(
+        label="Milestones met", queryset=Milestone.objects.none(), required=False
+    )
+    spend_to_date = forms.CharField(label="Spend to date", required=False)
+
+    def __init__(self, *args, partnership: Partnership, milestones: list[Milestone], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestones_met"].queryset = Milestone.objects.filter(pk__in=[m.pk for m in milestones])
+        self.milestone_list = milestones
+        self.rag_options = [
+            {"value": value, "label": label, "meaning": partnership.rag_meaning(value)} for value, label in RAG_CHOICES
+        ]
+
+    def clean_spend_to_date(self) -> Decimal | None:
+        raw = self.cleaned_data["spend_to_date"].strip()
+        if not raw:
+            return None
+        cleaned = re.sub(r"[£,\s]", "", raw)
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise forms.ValidationError("Enter spend to date in pounds, like 1250 or 1,250.50") from None
+        if not amount.is_finite():
+            raise forms.ValidationError("Enter spend to date in pounds, like 1250 or 1,250.50")
+        if amount < 0:
+            raise forms.ValidationError("Spend to date must be £0 or more")
+        if amount > MAX_SPEND:
+            raise forms.ValidationError("Spend to date must be less than £10,000,000,000")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError("Spend to date must be in pounds and pence, like 1250.50")
+        return amount
+
+    @property
+    def selected_milestone_ids(self) -> set[str]:
+        value = self["milestones_met"].value() or []
+        return {str(v) for v in value}
+
+
+class OutcomeStatusForm(forms.Form):
+    """The status and note of one expected outcome; prefixed 'outcome-<id>'."""
+
+    rag_status = forms.ChoiceField(choices=RAG_CHOICES, required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, outcome: ExpectedOutcome, **kwargs):
+        super().__init__(*args, prefix=f"outcome-{outcome.pk}", **kwargs)
+        self.outcome = outcome
+
+
+def update_initial(update: QuarterlyUpdate | None) -> dict:
+    """Initial values of the update form from a saved update (or nothing)."""
+    if update is None:
+        return {}
+    return {
+        "progress": update.progress,
+        "rag_status": update.rag_status if update.rag_status in dict(RAG_CHOICES) else "",
+        "rag_note": update.rag_note,
+        "milestones_met": [m.pk for m in update.milestones_met.all()],
+        "spend_to_date": "" if update.spend_to_date is None else f"{update.spend_to_date:.2f}",
+    }
+
+
+def outcome_initial(update: QuarterlyUpdate | None) -> dict[int, dict]:
+    """Initial status and note per outcome id from a saved update."""
+    if update is None:
+        return {}
+    return {
+        s.outcome_id: {"rag_status": s.rag_status if s.rag_status in dict(RAG_CHOICES) else "", "note": s.note}
+        for s in update.outcome_statuses.all()
+    }
+
+
+def update_input_from(form: UpdateForm, outcome_forms: list[OutcomeStatusForm]) -> UpdateInput:
+    """What the service needs, from valid forms."""
+    data = form.cleaned_data
+    return UpdateInput(
+        progress=data["progress"],
+        rag_status=data["rag_status"] or RagStatus.NOT_UPDATED,
+        rag_note=data["rag_note"],
+        spend_to_date=data["spend_to_date"],
+        milestone_ids=[m.pk for m in data["milestones_met"]],
+        outcomes={
+            f.outcome.pk: OutcomeInput(
+                rag_status=f.cleaned_data["rag_status"] or RagStatus.NOT_UPDATED, note=f.cleaned_data["note"]
+            )
+            for f in outcome_forms
+        },
+    )

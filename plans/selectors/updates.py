@@ -1,0 +1,193 @@
+"""Reads behind the lead officer's pages: my items, one update, the reminders sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from csp.models import Membership, ReportingPeriod, Role
+from csp.selectors import User, people_of
+
+from ..models import ExpectedOutcome, Milestone, Objective, ObjectiveLead, OutcomeStatus, QuarterlyUpdate, Reminder
+from .access import objective_get_for_user, objectives_led_by, objectives_visible_to
+from .browse import current_period_for, quarters_of_plan
+
+# Beyond this many days late, the date alone is clearer than a count of days.
+LATE_DAYS_SHOWN = 28
+
+UPDATE_STATE_LABELS = {
+    None: "Not started",
+    QuarterlyUpdate.State.DRAFT: "Draft",
+    QuarterlyUpdate.State.SUBMITTED: "Submitted",
+    QuarterlyUpdate.State.RETURNED: "Returned with a comment",
+    QuarterlyUpdate.State.APPROVED: "Approved",
+}
+DONE_STATES = (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED)
+
+
+def _long_date(day: dt.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def deadline_text(deadline: dt.date | None, *, today: dt.date) -> str:
+    """The deadline in words: days left, days late, or only the date when long past."""
+    if deadline is None:
+        return "No deadline set"
+    days = (deadline - today).days
+    if days > 1:
+        return f"Due {_long_date(deadline)} ({days} days left)"
+    if days == 1:
+        return f"Due {_long_date(deadline)} (1 day left)"
+    if days == 0:
+        return f"Due today, {_long_date(deadline)}"
+    if -days <= LATE_DAYS_SHOWN:
+        return f"Deadline passed on {_long_date(deadline)} ({-days} day{'' if days == -1 else 's'} ago)"
+    return f"Deadline passed on {_long_date(deadline)}"
+
+
+@dataclass
+class MyItem:
+    """One objective on 'My items' with the state of this quarter's update."""
+
+    objective: Objective
+    period: ReportingPeriod | None
+    update: QuarterlyUpdate | None
+    deadline: str
+    is_overdue: bool
+
+    @property
+    def state_label(self) -> str:
+        return UPDATE_STATE_LABELS[self.update.state if self.update else None]
+
+    @property
+    def state(self) -> str:
+        return self.update.state if self.update else "not_started"
+
+
+def _agency_ids_of(user: User) -> set[int]:
+    ids = set(Membership.objects.filter(user=user, agency__isnull=False).values_list("agency_id", flat=True))
+    ids |= set(people_of(user).filter(agency__isnull=False).values_list("agency_id", flat=True))
+    return ids
+
+
+def _objectives_for_list(queryset: QuerySet[Objective]) -> QuerySet[Objective]:
+    return (
+        queryset.exclude(state=Objective.State.STRUCK)
+        .select_related("plan__partnership", "plan__current_period", "section")
+        .prefetch_related(Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person")))
+        .order_by("plan__partnership__name", "-plan__period_start", "plan_id", "section__position", "position", "id")
+    )
+
+
+def _as_items(objectives: list[Objective], *, today: dt.date) -> list[MyItem]:
+    periods = {}
+    for plan in {o.plan_id: o.plan for o in objectives}.values():
+        periods[plan.pk] = current_period_for(plan, today=today)
+    by_key = {}
+    if objectives:
+        ids = [o.pk for o in objectives]
+        period_ids = {p.pk for p in periods.values() if p is not None}
+        for update in QuarterlyUpdate.objects.filter(objective_id__in=ids, period_id__in=period_ids):
+            by_key[(update.objective_id, update.period_id)] = update
+    items = []
+    for objective in objectives:
+        period = periods[objective.plan_id]
+        update = by_key.get((objective.pk, period.pk)) if period else None
+        deadline = period.update_deadline if period else None
+        overdue = bool(deadline and today > deadline and not (update and update.state in DONE_STATES))
+        items.append(
+            MyItem(
+                objective=objective,
+                period=period,
+                update=update,
+                deadline=deadline_text(deadline, today=today),
+                is_overdue=overdue,
+            )
+        )
+    return items
+
+
+def my_items(*, user: User, today: dt.date | None = None) -> tuple[list[MyItem], list[MyItem]]:
+    """The objectives I lead, and my agency's other objectives, each with this quarter's update."""
+    today = today or timezone.localdate()
+    mine = list(_objectives_for_list(objectives_led_by(user)))
+    agency_ids = _agency_ids_of(user)
+    agency: list[Objective] = []
+    if agency_ids:
+        agency_qs = (
+            objectives_visible_to(user)
+            .filter(Q(lead_agencies__in=agency_ids) | Q(leads__agency__in=agency_ids))
+            .exclude(pk__in=[o.pk for o in mine])
+            .distinct()
+        )
+        agency = list(_objectives_for_list(Objective.objects.filter(pk__in=agency_qs.values("pk"))))
+    return _as_items(mine, today=today), _as_items(agency, today=today)
+
+
+@dataclass
+class UpdatePage:
+    """Everything the update page shows for one objective and quarter."""
+
+    objective: Objective
+    period: ReportingPeriod
+    update: QuarterlyUpdate | None
+    previous: QuarterlyUpdate | None
+    quarters: list[ReportingPeriod]
+    outcomes: list[ExpectedOutcome]
+    milestones: list[Milestone]
+
+
+def _update_with_parts(queryset: QuerySet[QuarterlyUpdate]) -> QuerySet[QuarterlyUpdate]:
+    return queryset.select_related("period", "submitted_by", "reviewed_by").prefetch_related(
+        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")),
+        "milestones_met",
+    )
+
+
+def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> UpdatePage:
+    """An objective the user may see and one of its plan's quarters, or 404."""
+    objective = objective_get_for_user(user=user, pk=objective_pk)
+    quarters = list(quarters_of_plan(objective.plan))
+    period = next((q for q in quarters if q.pk == period_pk), None)
+    if period is None:
+        raise Http404("No such quarter in this plan.")
+    updates = {u.period_id: u for u in _update_with_parts(objective.updates.filter(period__in=quarters))}
+    earlier = [q for q in quarters if q.start < period.start]
+    previous = updates.get(earlier[-1].pk) if earlier else None
+    return UpdatePage(
+        objective=objective,
+        period=period,
+        update=updates.get(period.pk),
+        previous=previous,
+        quarters=quarters,
+        outcomes=list(objective.outcomes.order_by("number")),
+        milestones=list(objective.milestones.all()),
+    )
+
+
+def update_get_current(*, update_pk: int) -> QuarterlyUpdate:
+    """The saved state of an update, to show beside text a stale save would have overwritten."""
+    return _update_with_parts(QuarterlyUpdate.objects.all()).get(pk=update_pk)
+
+
+def reminders_visible_to(user: User) -> QuerySet[Reminder]:
+    """Reminders sent in partnerships where the user is a coordinator (all of them for a superuser)."""
+    if not user.is_authenticated:
+        return Reminder.objects.none()
+    reminders = Reminder.objects.select_related("person__partnership", "period").prefetch_related("objectives")
+    if user.is_superuser:
+        return reminders
+    coordinated = Membership.objects.filter(user=user, roles__role=Role.COORDINATOR).values("partnership_id")
+    return reminders.filter(person__partnership__in=coordinated)
+
+
+def is_coordinator_anywhere(user: User) -> bool:
+    """Whether the user coordinates at least one partnership."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user, roles__role=Role.COORDINATOR).exists()
