@@ -134,10 +134,15 @@ class ScopedModelViewSet(ETagMixin, viewsets.ModelViewSet):
             self.request.user, partnership_id_in(serializer.validated_data, None, self.partnership_path), roles
         )
 
+    def refetch(self, serializer) -> None:
+        """Answer with the object as a fresh read shows it (annotations, nested parts after the write)."""
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
     def perform_create(self, serializer):
         self._require_write_role(serializer)
         with transaction.atomic():
             serializer.save()
+        self.refetch(serializer)
 
     def perform_update(self, serializer):
         if serializer.validated_data:
@@ -146,6 +151,7 @@ class ScopedModelViewSet(ETagMixin, viewsets.ModelViewSet):
             require_role(self.request.user, target, PartnershipRolePermission.roles_for(self))
         with transaction.atomic():
             serializer.save()
+        self.refetch(serializer)
 
     def perform_destroy(self, instance):
         with transaction.atomic():

@@ -12,7 +12,7 @@ from csp.models import Agency, Group, Person, ReportingPeriod
 
 
 def id_filter(field_name: str, label: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field_name, label=label)
+    return django_filters.NumberFilter(field_name=field_name, label=label, distinct=True)
 
 
 class AgencyFilter(django_filters.FilterSet):

@@ -33,6 +33,7 @@ class PartnershipViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         with transaction.atomic():
             serializer.save()
+        self.refetch(serializer)
 
 
 class AgencyViewSet(ScopedModelViewSet):

@@ -1,0 +1,1 @@
+"""REST API of the plans app."""

@@ -1,0 +1,100 @@
+"""Filters of the plans API lists (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from csp.api.filters import id_filter
+from csp.models import RagStatus
+
+from ..models import ConsultationActivity, Milestone, Objective, Plan, QuarterlyUpdate, Review, Section
+
+
+class PlanFilter(django_filters.FilterSet):
+    partnership = id_filter("partnership", "Partnership id")
+    priority = id_filter("priorities", "Priority id")
+
+    class Meta:
+        model = Plan
+        fields = ["partnership", "kind", "status", "priority"]
+
+
+class SectionFilter(django_filters.FilterSet):
+    plan = id_filter("plan", "Plan id")
+    priority = id_filter("priority", "Priority id")
+
+    class Meta:
+        model = Section
+        fields = ["plan", "priority"]
+
+
+class ConsultationActivityFilter(django_filters.FilterSet):
+    plan = id_filter("plan", "Plan id")
+
+    class Meta:
+        model = ConsultationActivity
+        fields = ["plan"]
+
+
+class ObjectiveFilter(django_filters.FilterSet):
+    partnership = id_filter("plan__partnership", "Partnership id")
+    plan = id_filter("plan", "Plan id")
+    section = id_filter("section", "Section id")
+    priority = django_filters.NumberFilter(
+        method="filter_priority", label="Priority id (includes objectives addressing all priorities)"
+    )
+    agency = id_filter("lead_agencies", "Lead agency id")
+    group = id_filter("lead_groups", "Lead group id")
+    lead_officer = id_filter("leads__person", "Person id of a lead officer")
+    status = django_filters.ChoiceFilter(
+        field_name="current_status", choices=RagStatus.choices, label="Status in the plan's current quarter"
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label="Active objectives past their due date or with a milestone past its date and not completed",
+    )
+    ref = django_filters.CharFilter(lookup_expr="iexact", label="Reference, e.g. '1.1' or 'Op Marble'")
+
+    class Meta:
+        model = Objective
+        fields = ["partnership", "plan", "section", "priority", "agency", "group", "lead_officer", "state", "ref"]
+
+    def filter_priority(self, queryset, name, value):
+        return queryset.filter(
+            Q(priorities=value) | Q(addresses_all_priorities=True, plan__priorities=value)
+        ).distinct()
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        late_milestone = Milestone.objects.filter(
+            objective=OuterRef("pk"), due_date__lt=today, completed_on__isnull=True
+        )
+        overdue = Q(state=Objective.State.ACTIVE) & (Q(due_date__lt=today) | Exists(late_milestone))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class QuarterlyUpdateFilter(django_filters.FilterSet):
+    partnership = id_filter("objective__plan__partnership", "Partnership id")
+    plan = id_filter("objective__plan", "Plan id")
+    objective = id_filter("objective", "Objective id")
+    period = id_filter("period", "Reporting period id")
+    status = django_filters.ChoiceFilter(field_name="rag_status", choices=RagStatus.choices, label="Overall status")
+    lead_officer = id_filter("objective__leads__person", "Person id of a lead officer of the objective")
+    financial_year = django_filters.NumberFilter(field_name="period__financial_year", label="Financial year")
+
+    class Meta:
+        model = QuarterlyUpdate
+        fields = ["partnership", "plan", "objective", "period", "state", "status", "is_late", "lead_officer"]
+
+
+class ReviewFilter(django_filters.FilterSet):
+    update = id_filter("update", "Quarterly update id")
+    objective = id_filter("update__objective", "Objective id")
+    plan = id_filter("update__objective__plan", "Plan id")
+    period = id_filter("update__period", "Reporting period id")
+
+    class Meta:
+        model = Review
+        fields = ["update", "objective", "plan", "period", "decision"]

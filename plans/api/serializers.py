@@ -1,0 +1,382 @@
+"""Serializers of plans, sections, consultation, objectives (with their parts), updates and reviews."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rest_framework import serializers
+
+from csp.api.base import ScopedModelSerializer, VisibleRelatedField
+from csp.api.serializers import partnership_field
+from csp.models import Agency, Group, Person, RagStatus, ReportingPeriod
+from csp.selectors import agencies_visible_to, groups_visible_to, people_visible_to, reporting_periods_visible_to
+from priorities.models import Indicator, Priority
+from priorities.selectors import indicators_visible_to, priorities_visible_to
+
+from ..models import (
+    Action,
+    ConsultationActivity,
+    ExpectedOutcome,
+    Milestone,
+    Objective,
+    ObjectiveLead,
+    OutcomeStatus,
+    Plan,
+    QuarterlyUpdate,
+    Review,
+    Section,
+)
+from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
+from . import services
+
+
+def sections_visible_to(user):
+    return Section.objects.filter(plan__in=plans_visible_to(user))
+
+
+def milestones_visible_to(user):
+    return Milestone.objects.filter(objective__in=objectives_visible_to(user))
+
+
+def outcomes_visible_to(user):
+    return ExpectedOutcome.objects.filter(objective__in=objectives_visible_to(user))
+
+
+def plan_field(**kwargs) -> VisibleRelatedField:
+    return VisibleRelatedField(selector=plans_visible_to, queryset=Plan.objects.all(), **kwargs)
+
+
+def optional(selector, queryset, **kwargs) -> VisibleRelatedField:
+    return VisibleRelatedField(selector=selector, queryset=queryset, allow_null=True, required=False, **kwargs)
+
+
+def many(selector, queryset) -> VisibleRelatedField:
+    return VisibleRelatedField(selector=selector, queryset=queryset, many=True, required=False)
+
+
+ID_HELP = "Give the id of an existing part to keep (and change) it; leave it out for a new part."
+
+
+class SectionSerializer(ScopedModelSerializer):
+    partnership_path = "plan.partnership"
+    plan = plan_field()
+    priority = optional(priorities_visible_to, Priority.objects.all())
+
+    class Meta:
+        model = Section
+        fields = ["id", "plan", "number", "title", "priority", "introduction", "position"]
+
+
+class ConsultationActivitySerializer(ScopedModelSerializer):
+    partnership_path = "plan.partnership"
+    plan = plan_field()
+
+    class Meta:
+        model = ConsultationActivity
+        fields = ["id", "plan", "activity", "key_results", "position"]
+
+
+class PlanSectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "number", "title", "priority", "introduction", "position"]
+
+
+class PlanConsultationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsultationActivity
+        fields = ["id", "activity", "key_results", "position"]
+
+
+class PlanSerializer(ScopedModelSerializer):
+    """A plan; its sections and consultation activities are listed here and written at their own endpoints."""
+
+    partnership = partnership_field()
+    predecessor = optional(plans_visible_to, Plan.objects.all())
+    owning_group = optional(groups_visible_to, Group.objects.all())
+    current_period = optional(reporting_periods_visible_to, ReportingPeriod.objects.all())
+    priorities = many(priorities_visible_to, Priority.objects.all())
+    sections = PlanSectionSerializer(many=True, read_only=True)
+    consultations = PlanConsultationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "partnership",
+            "title",
+            "kind",
+            "status",
+            "period_start",
+            "period_end",
+            "period_label",
+            "review_date",
+            "review_date_text",
+            "predecessor",
+            "owning_group",
+            "current_period",
+            "introduction",
+            "objectives_address_all_priorities",
+            "priority_scope_note",
+            "priority_neighbourhoods",
+            "funding_statement",
+            "notes",
+            "priorities",
+            "sections",
+            "consultations",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start = attrs.get("period_start", getattr(self.instance, "period_start", None))
+        end = attrs.get("period_end", getattr(self.instance, "period_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"period_end": ["The end must be on or after the start."]})
+        predecessor = attrs.get("predecessor")
+        if predecessor is not None and self.instance is not None and predecessor.pk == self.instance.pk:
+            raise serializers.ValidationError({"predecessor": ["A plan cannot follow itself."]})
+        return attrs
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text=ID_HELP)
+
+    class Meta:
+        model = Action
+        fields = ["id", "text", "position"]
+
+
+class ExpectedOutcomeSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text=ID_HELP)
+    indicator = optional(indicators_visible_to, Indicator.objects.all())
+
+    class Meta:
+        model = ExpectedOutcome
+        fields = ["id", "number", "text", "target_value", "target_unit", "indicator"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text=ID_HELP)
+    lead = optional(people_visible_to, Person.objects.all())
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "text", "due_date", "due_text", "lead", "lead_text", "completed_on", "position"]
+
+
+class ObjectiveLeadSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text=ID_HELP)
+    person = VisibleRelatedField(selector=people_visible_to, queryset=Person.objects.all())
+    agency = optional(agencies_visible_to, Agency.objects.all())
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    job_title = serializers.CharField(source="person.job_title", read_only=True)
+
+    class Meta:
+        model = ObjectiveLead
+        fields = ["id", "person", "person_name", "job_title", "agency", "kind", "position"]
+
+
+class ObjectiveSerializer(ScopedModelSerializer):
+    """An objective with its actions, outcomes, milestones and leads; nested lists given replace the set."""
+
+    partnership_path = "plan.partnership"
+    plan = plan_field()
+    section = optional(sections_visible_to, Section.objects.all())
+    priorities = many(priorities_visible_to, Priority.objects.all())
+    indicators = many(indicators_visible_to, Indicator.objects.all())
+    lead_agencies = many(agencies_visible_to, Agency.objects.all())
+    lead_groups = many(groups_visible_to, Group.objects.all())
+    carried_forward_from = optional(objectives_visible_to, Objective.objects.all())
+    cost_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False
+    )
+    actions = ActionSerializer(many=True, required=False)
+    outcomes = ExpectedOutcomeSerializer(many=True, required=False)
+    milestones = MilestoneSerializer(many=True, required=False)
+    leads = ObjectiveLeadSerializer(many=True, required=False)
+    current_status = serializers.ChoiceField(
+        choices=RagStatus.choices,
+        read_only=True,
+        help_text="Status in the plan's current quarter (its chosen one, else the quarter of today).",
+    )
+
+    class Meta:
+        model = Objective
+        fields = [
+            "id",
+            "plan",
+            "section",
+            "ref",
+            "title",
+            "label",
+            "position",
+            "priorities",
+            "addresses_all_priorities",
+            "priorities_text",
+            "target_and_indicator",
+            "indicators",
+            "lead_text",
+            "lead_role_text",
+            "lead_agencies",
+            "lead_groups",
+            "due_date",
+            "due_text",
+            "resources",
+            "cost_amount",
+            "cost_text",
+            "funding_source",
+            "how_measured",
+            "how_evaluated",
+            "notes",
+            "state",
+            "completed_on",
+            "struck_on",
+            "struck_reason",
+            "carried_forward_from",
+            "actions",
+            "outcomes",
+            "milestones",
+            "leads",
+            "current_status",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        plan = attrs.get("plan", getattr(self.instance, "plan", None))
+        section = attrs.get("section", getattr(self.instance, "section", None))
+        if section is not None and plan is not None and section.plan_id != plan.pk:
+            raise serializers.ValidationError({"section": ["The section must be one of the objective's plan."]})
+        state = attrs.get("state", getattr(self.instance, "state", Objective.State.ACTIVE))
+        if state == Objective.State.STRUCK:
+            if not attrs.get("struck_on", getattr(self.instance, "struck_on", None)):
+                raise serializers.ValidationError({"struck_on": ["Give the date the objective was struck."]})
+            if not attrs.get("struck_reason", getattr(self.instance, "struck_reason", "")).strip():
+                raise serializers.ValidationError({"struck_reason": ["Give the reason the objective was struck."]})
+        duplicates = {
+            "outcomes": Counter(item["number"] for item in attrs.get("outcomes", [])),
+            "leads": Counter(item["person"].pk for item in attrs.get("leads", [])),
+        }
+        for name, counts in duplicates.items():
+            if any(count > 1 for count in counts.values()):
+                raise serializers.ValidationError({name: ["Each appears once: no repeated outcome number or lead."]})
+        return attrs
+
+    @staticmethod
+    def _split(validated_data: dict) -> tuple[dict, dict, dict]:
+        m2m = {name: validated_data.pop(name) for name in services.M2M_FIELDS if name in validated_data}
+        parts = {name: validated_data.pop(name) for name in services.PARTS if name in validated_data}
+        return validated_data, m2m, parts
+
+    def create(self, validated_data):
+        fields, m2m, parts = self._split(validated_data)
+        return services.objective_create_with_parts(fields=fields, m2m=m2m, parts=parts)
+
+    def update(self, instance, validated_data):
+        fields, m2m, parts = self._split(validated_data)
+        return services.objective_update_with_parts(objective=instance, fields=fields, m2m=m2m, parts=parts)
+
+
+class OutcomeStatusSerializer(serializers.ModelSerializer):
+    outcome = VisibleRelatedField(selector=outcomes_visible_to, queryset=ExpectedOutcome.objects.all())
+    outcome_number = serializers.IntegerField(source="outcome.number", read_only=True)
+
+    class Meta:
+        model = OutcomeStatus
+        fields = ["id", "outcome", "outcome_number", "rag_status", "note"]
+        read_only_fields = ["id"]
+
+
+class QuarterlyUpdateSerializer(ScopedModelSerializer):
+    """A lead officer's update for one objective and quarter, written through the same rules as the update page."""
+
+    partnership_path = "objective.plan.partnership"
+    objective = VisibleRelatedField(selector=objectives_visible_to, queryset=Objective.objects.all())
+    period = VisibleRelatedField(selector=reporting_periods_visible_to, queryset=ReportingPeriod.objects.all())
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    milestones_met = many(milestones_visible_to, Milestone.objects.all())
+    outcome_statuses = OutcomeStatusSerializer(many=True, required=False)
+    spend_to_date = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The version you read (0 for a new update). Optional when you send If-Match.",
+    )
+    submit = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text="Submit for review, not just save a draft."
+    )
+
+    class Meta:
+        model = QuarterlyUpdate
+        fields = [
+            "id",
+            "objective",
+            "period",
+            "period_label",
+            "progress",
+            "rag_status",
+            "rag_note",
+            "spend_to_date",
+            "milestones_met",
+            "outcome_statuses",
+            "state",
+            "is_late",
+            "version",
+            "submit",
+            "author",
+            "author_name",
+            "submitted_at",
+            "submitted_by",
+            "reviewed_at",
+            "reviewed_by",
+            "review_comment",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "state",
+            "is_late",
+            "author",
+            "author_name",
+            "submitted_at",
+            "submitted_by",
+            "reviewed_at",
+            "reviewed_by",
+            "review_comment",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            for name in ("objective", "period"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError({name: ["An update stays with its objective and quarter."]})
+        objective = attrs.get("objective", getattr(self.instance, "objective", None))
+        period = attrs.get("period", getattr(self.instance, "period", None))
+        if objective is not None and period is not None and period.partnership_id != objective.plan.partnership_id:
+            raise serializers.ValidationError({"period": ["The quarter must be one of the objective's partnership."]})
+        if objective is not None:
+            for status in attrs.get("outcome_statuses", []):
+                if status["outcome"].objective_id != objective.pk:
+                    raise serializers.ValidationError({"outcome_statuses": ["Each outcome must be the objective's."]})
+            for milestone in attrs.get("milestones_met", []):
+                if milestone.objective_id != objective.pk:
+                    raise serializers.ValidationError({"milestones_met": ["Each milestone must be the objective's."]})
+        return attrs
+
+
+class ReviewSerializer(ScopedModelSerializer):
+    """A decision on a submitted update: approve, return with a comment, or escalate to the board with a note."""
+
+    partnership_path = "update.objective.plan.partnership"
+    update = VisibleRelatedField(selector=updates_visible_to, queryset=QuarterlyUpdate.objects.all())
+
+    class Meta:
+        model = Review
+        fields = ["id", "update", "decision", "comment", "reviewer", "created_at"]
+        read_only_fields = ["reviewer"]

@@ -1,0 +1,140 @@
+"""Serializers of priorities (with themes and narratives), indicators and readings."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework import serializers
+
+from csp.api.base import ScopedModelSerializer, VisibleRelatedField
+from csp.api.serializers import partnership_field
+from csp.models import Agency, ReportingPeriod
+from csp.selectors import agencies_visible_to, reporting_periods_visible_to
+from priorities.models import Indicator, IndicatorReading, Priority, Theme
+from priorities.selectors import indicators_visible_to, priorities_visible_to
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text="Give the id to keep (and change) an existing theme.")
+
+    class Meta:
+        model = Theme
+        fields = ["id", "title", "description", "position"]
+
+
+class PrioritySerializer(ScopedModelSerializer):
+    """A priority with its narratives and themes; `themes` given on a write replaces the set."""
+
+    partnership = partnership_field()
+    lead_agencies = VisibleRelatedField(
+        selector=agencies_visible_to, queryset=Agency.objects.all(), many=True, required=False
+    )
+    themes = ThemeSerializer(many=True, required=False)
+
+    class Meta:
+        model = Priority
+        fields = [
+            "id",
+            "partnership",
+            "code",
+            "title",
+            "scope",
+            "period_start",
+            "period_end",
+            "period_label",
+            "position",
+            "lead_agencies",
+            "lead_agency_text",
+            "is_cross_cutting",
+            "indicators_text",
+            "source",
+            "informed_by_consultation",
+            "narrative_what",
+            "narrative_why",
+            "narrative_achievements",
+            "narrative_plans",
+            "narrative_hotspots",
+            "narrative_outcome",
+            "themes",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start = attrs.get("period_start", getattr(self.instance, "period_start", None))
+        end = attrs.get("period_end", getattr(self.instance, "period_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"period_end": ["The end must be on or after the start."]})
+        titles = [theme["title"] for theme in attrs.get("themes", [])]
+        if len(titles) != len(set(titles)):
+            raise serializers.ValidationError({"themes": ["Each theme of a priority needs its own title."]})
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        themes = validated_data.pop("themes", [])
+        priority = super().create(validated_data)
+        self._replace_themes(priority, themes)
+        return priority
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        themes = validated_data.pop("themes", None)
+        priority = super().update(instance, validated_data)
+        if themes is not None:
+            self._replace_themes(priority, themes)
+        return priority
+
+    @staticmethod
+    def _replace_themes(priority: Priority, themes: list[dict]) -> None:
+        existing = {theme.pk: theme for theme in priority.themes.all()}
+        unknown = [item["id"] for item in themes if item.get("id") and item["id"] not in existing]
+        if unknown:
+            raise serializers.ValidationError({"themes": [f"Theme {unknown[0]} is not a theme of this priority."]})
+        kept = {item["id"] for item in themes if item.get("id")}
+        priority.themes.exclude(pk__in=kept).delete()
+        for position, item in enumerate(themes):
+            fields = {k: v for k, v in item.items() if k != "id"}
+            fields.setdefault("position", position)
+            if item.get("id"):
+                Theme.objects.filter(pk=item["id"]).update(**fields)
+            else:
+                Theme.objects.create(priority=priority, **fields)
+
+
+class IndicatorSerializer(ScopedModelSerializer):
+    partnership = partnership_field()
+    priority = VisibleRelatedField(
+        selector=priorities_visible_to, queryset=Priority.objects.all(), allow_null=True, required=False
+    )
+    target_figure = serializers.DecimalField(max_digits=14, decimal_places=3, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "partnership",
+            "priority",
+            "code",
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "baseline_label",
+            "target_value",
+            "target_change_percent",
+            "target_figure",
+            "source",
+            "notes",
+            "updated_at",
+        ]
+
+
+class IndicatorReadingSerializer(ScopedModelSerializer):
+    partnership_path = "indicator.partnership"
+
+    indicator = VisibleRelatedField(selector=indicators_visible_to, queryset=Indicator.objects.all())
+    period = VisibleRelatedField(selector=reporting_periods_visible_to, queryset=ReportingPeriod.objects.all())
+
+    class Meta:
+        model = IndicatorReading
+        fields = ["id", "indicator", "period", "value", "note", "updated_at"]
