@@ -175,6 +175,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the red/amber/green choices wherever they appear (update, objective, filters).
+    "ENUM_NAME_OVERRIDES": {"RagStatusEnum": "csp.models.RagStatus"},
 }
 
 LOGGING = {
