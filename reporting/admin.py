@@ -1,1 +1,14 @@
-# Register your models here.
+"""Admin for report jobs: read what was produced, for whom and whether it failed."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ReportJob
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(SimpleHistoryAdmin):
+    list_display = ["id", "kind", "partnership", "plan", "period", "state", "attempts", "requested_by", "requested_at"]
+    list_filter = ["kind", "state", "partnership"]
+    readonly_fields = ["checksum", "started_at", "finished_at", "attempts", "html_snapshot"]
+    raw_id_fields = ["plan", "period", "requested_by"]

@@ -151,7 +151,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CSP_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CSP_TASK_SOFT_TIME_LIMIT", default=240)
 # Longer than the hard time limit, so a job held by a dead worker is redelivered, not lost.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CSP_BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
+}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CSP_WORKER_MAX_MEMORY_KB", default=512_000)
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -12,6 +12,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("CSP_MEDIA_ROOT", default="/tmp/csp-test-media")
-# Tests run tasks eagerly unless a test starts a real worker (tests/conftest.py: celery_worker).
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run tasks eagerly unless a test starts a real worker (tests/conftest.py: celery_worker);
+# CSP_CELERY_EAGER=0 is for a `celery worker` subprocess that a test starts on Redis.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CSP_CELERY_EAGER", default=True)
+# Test hook: seconds a report render waits, so a test can kill its worker mid-render.
+REPORTING_TEST_RENDER_DELAY = env.float("CSP_REPORT_RENDER_DELAY", default=0)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)

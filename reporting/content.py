@@ -1,0 +1,294 @@
+"""What each report says: the data of a job assembled in a constant number of queries.
+
+The PDF, the HTML page and the exports all read from here, so they say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from csp.models import Partnership, RagStatus, ReportingPeriod
+from plans.models import ExpectedOutcome, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
+
+from .charts import status_bar_chart
+from .models import ReportJob
+from .selectors import (
+    REPORTED_UPDATE_STATES,
+    PriorityStatusCounts,
+    plan_status_totals,
+    reported_status,
+    status_counts_by_priority,
+)
+
+
+@dataclass
+class OutcomeLine:
+    number: int
+    text: str
+    status: str
+    note: str
+
+
+@dataclass
+class ObjectiveLine:
+    """One objective as a report shows it for one period (and the quarters before it)."""
+
+    objective: Objective
+    leads: str
+    due: str
+    status: str
+    update: QuarterlyUpdate | None
+    outcomes: list[OutcomeLine]
+    trend: list[tuple[ReportingPeriod, str]] = field(default_factory=list)
+    spend_to_date: Decimal | None = None
+
+    @property
+    def narrative(self) -> str:
+        return self.update.progress if self.update and self.update.state in REPORTED_UPDATE_STATES else ""
+
+    @property
+    def is_struck(self) -> bool:
+        return self.objective.is_struck
+
+
+@dataclass
+class ObjectiveGroup:
+    """A section of the plan (usually one priority) with its objectives."""
+
+    label: str
+    anchor: str
+    priority_label: str
+    lines: list[ObjectiveLine]
+
+    @property
+    def cost_total(self) -> Decimal:
+        return sum((line.objective.cost_amount or Decimal(0) for line in self.lines if not line.is_struck), Decimal(0))
+
+    @property
+    def spend_total(self) -> Decimal:
+        return sum((line.spend_to_date or Decimal(0) for line in self.lines if not line.is_struck), Decimal(0))
+
+
+def quarters_through(period: ReportingPeriod) -> list[ReportingPeriod]:
+    """The quarters of a period's financial year from Q1 up to the period (or through a half-year)."""
+    quarters = ReportingPeriod.objects.filter(
+        partnership_id=period.partnership_id,
+        kind=ReportingPeriod.Kind.QUARTER,
+        financial_year=period.financial_year,
+    ).order_by("start")
+    if period.kind == ReportingPeriod.Kind.HALF_YEAR:
+        return list(quarters.filter(start__gte=period.start, end__lte=period.end))
+    return list(quarters.filter(end__lte=period.end))
+
+
+def plan_objectives_for_report(plan: Plan, periods: list[ReportingPeriod]) -> QuerySet[Objective]:
+    """A plan's objectives with their leads, outcomes and the updates of the given periods, prefetched."""
+    updates = QuarterlyUpdate.objects.filter(period__in=periods).select_related("period")
+    return (
+        plan.objectives.select_related("section__priority")
+        .prefetch_related(
+            "priorities",
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
+            Prefetch(
+                "updates",
+                queryset=updates.prefetch_related(Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.all())),
+                to_attr="report_updates",
+            ),
+        )
+        .order_by("section__position", "section__id", "position", "id")
+    )
+
+
+def _leads_text(objective: Objective) -> str:
+    if objective.lead_text:
+        return objective.lead_text
+    names = []
+    for lead in objective.leads.all():
+        agency = lead.agency.short_name or lead.agency.name if lead.agency else ""
+        names.append(" ".join(part for part in (agency, str(lead.person)) if part))
+    return "; ".join(names)
+
+
+def _due_text(objective: Objective) -> str:
+    if objective.due_text:
+        return objective.due_text
+    return date_format(objective.due_date, "j F Y") if objective.due_date else ""
+
+
+def objective_line(objective: Objective, period: ReportingPeriod, quarters: list[ReportingPeriod]) -> ObjectiveLine:
+    """An objective's status, narrative and outcomes for `period`, with its trend through `quarters`."""
+    by_period = {update.period_id: update for update in objective.report_updates}
+    update = by_period.get(period.pk)
+    statuses = {s.outcome_id: s for s in update.outcome_statuses.all()} if update else {}
+    reported = update is not None and update.state in REPORTED_UPDATE_STATES
+    outcomes = [
+        OutcomeLine(
+            number=outcome.number,
+            text=outcome.text,
+            status=statuses[outcome.pk].rag_status if reported and outcome.pk in statuses else RagStatus.NOT_UPDATED,
+            note=statuses[outcome.pk].note if reported and outcome.pk in statuses else "",
+        )
+        for outcome in objective.outcomes.all()
+    ]
+    return ObjectiveLine(
+        objective=objective,
+        leads=_leads_text(objective),
+        due=_due_text(objective),
+        status=reported_status(update),
+        update=update,
+        outcomes=outcomes,
+        trend=[(quarter, reported_status(by_period.get(quarter.pk))) for quarter in quarters],
+    )
+
+
+def _groups(lines: list[ObjectiveLine]) -> list[ObjectiveGroup]:
+    groups: dict[int | None, ObjectiveGroup] = {}
+    for line in lines:
+        section = line.objective.section
+        key = section.pk if section else None
+        if key not in groups:
+            groups[key] = ObjectiveGroup(
+                label=str(section) if section else "Other objectives",
+                anchor=f"section-{key or 'other'}",
+                priority_label=str(section.priority) if section and section.priority_id else "",
+                lines=[],
+            )
+        groups[key].lines.append(line)
+    return list(groups.values())
+
+
+def _status_sort_key(line: ObjectiveLine) -> tuple[int, int]:
+    return (0 if line.status == RagStatus.RED else 1, line.objective.position)
+
+
+def _counts_chart(rows: list[PriorityStatusCounts], caption: str) -> str:
+    return status_bar_chart(title=caption, bars=[(row.label, row.ordered) for row in rows])
+
+
+def plan_report_content(job: ReportJob) -> dict:
+    """The board, Responsible Authorities Group or PCC report of a plan for the job's period."""
+    plan, period = job.plan, job.period
+    is_half_year = period.kind == ReportingPeriod.Kind.HALF_YEAR
+    quarters = quarters_through(period)
+    status_period = quarters[-1] if is_half_year and quarters else period
+    periods = list({p.pk: p for p in [*quarters, status_period]}.values())
+    objectives = list(plan_objectives_for_report(plan, periods))
+    lines = [objective_line(objective, status_period, quarters) for objective in objectives]
+    if is_half_year:
+        for line in lines:
+            spends = [
+                u
+                for u in line.objective.report_updates
+                if u.state in REPORTED_UPDATE_STATES and u.spend_to_date is not None
+            ]
+            line.spend_to_date = max(spends, key=lambda u: u.period.start).spend_to_date if spends else None
+    live = [line for line in lines if not line.is_struck]
+    counts = status_counts_by_priority(plan, status_period)
+    groups = _groups(lines)
+    struck = [line for line in lines if line.is_struck]
+    contents = [("summary", "Summary")]
+    if job.kind == ReportJob.Kind.BOARD:
+        contents.append(("exceptions", "Exceptions: red and amber"))
+    if job.kind == ReportJob.Kind.PCC:
+        contents.append(("budget", "Budget"))
+    contents += [(group.anchor, group.label) for group in groups]
+    if struck:
+        contents.append(("struck", "Struck from the plan"))
+    return {
+        "job": job,
+        "kind": job.kind,
+        "title": job.get_kind_display(),
+        "partnership": plan.partnership,
+        "plan": plan,
+        "period": period,
+        "status_period": status_period,
+        "quarters": quarters,
+        "generated_at": timezone.localtime(),
+        "counts": counts,
+        "totals": plan_status_totals(counts),
+        "chart_svg": _counts_chart(counts, f"Objectives by status and priority, {status_period.label}"),
+        "exceptions": sorted(
+            (line for line in live if line.status in (RagStatus.RED, RagStatus.AMBER)), key=_status_sort_key
+        ),
+        "groups": groups,
+        "struck": struck,
+        "contents": contents,
+        "objective_count": len(live),
+        "cost_total": sum((g.cost_total for g in groups), Decimal(0)),
+        "spend_total": sum((g.spend_total for g in groups), Decimal(0)),
+        "rag_meanings": [
+            (s, plan.partnership.rag_meaning(s)) for s in (RagStatus.GREEN, RagStatus.AMBER, RagStatus.RED)
+        ],
+    }
+
+
+@dataclass
+class AreaPartnership:
+    partnership: Partnership
+    period: ReportingPeriod | None
+    plans: list[tuple[Plan, list[PriorityStatusCounts], dict[str, int], str]]
+
+
+def area_partnerships_for(partnership: Partnership, visible: QuerySet[Partnership]) -> list[Partnership]:
+    """The partnerships of the same police force / PCC area among those given (only itself when no area)."""
+    if not partnership.area:
+        return [partnership]
+    return list(visible.filter(area=partnership.area).order_by("name"))
+
+
+def _equivalent_period(partnership: Partnership, period: ReportingPeriod) -> ReportingPeriod | None:
+    if partnership.pk == period.partnership_id:
+        return period
+    return ReportingPeriod.objects.filter(
+        partnership=partnership, kind=period.kind, financial_year=period.financial_year, number=period.number
+    ).first()
+
+
+def area_report_content(job: ReportJob) -> dict:
+    """Each covered partnership's live plans with their status counts per priority, side by side."""
+    period = job.period
+    entries = []
+    for partnership in job.covered_partnerships.order_by("name"):
+        own_period = _equivalent_period(partnership, period)
+        plans = []
+        if own_period is not None:
+            live_plans = Plan.objects.filter(
+                partnership=partnership,
+                status=Plan.Status.LIVE,
+                period_start__lte=own_period.end,
+                period_end__gte=own_period.start,
+            ).order_by("-period_start", "title")
+            for plan in live_plans:
+                counts = status_counts_by_priority(plan, own_period)
+                chart = _counts_chart(counts, f"{partnership}: objectives by status, {own_period.label}")
+                plans.append((plan, counts, plan_status_totals(counts), chart))
+        entries.append(AreaPartnership(partnership=partnership, period=own_period, plans=plans))
+    return {
+        "job": job,
+        "kind": job.kind,
+        "title": job.get_kind_display(),
+        "partnership": job.partnership,
+        "area": job.partnership.area or str(job.partnership),
+        "period": period,
+        "generated_at": timezone.localtime(),
+        "entries": entries,
+        "contents": [(f"partnership-{e.partnership.pk}", e.partnership.name) for e in entries],
+    }
+
+
+def report_content(job: ReportJob) -> dict:
+    """The content of any report job."""
+    if job.kind == ReportJob.Kind.AREA:
+        return area_report_content(job)
+    return plan_report_content(job)
+
+
+def as_date(value: dt.date | None) -> str:
+    return date_format(value, "j F Y") if value else ""

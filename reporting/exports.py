@@ -1,0 +1,175 @@
+"""A report's data as rows, for XLSX (openpyxl) and CSV; cells that a spreadsheet would run are neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+
+from csp.models import RagStatus
+
+from .content import area_report_content, plan_objectives_for_report, quarters_through
+from .models import ReportJob
+from .selectors import REPORTED_UPDATE_STATES
+
+# A cell starting with one of these is read as a formula (or DDE) by Excel and LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+PLAN_COLUMNS = [
+    "Partnership",
+    "Plan",
+    "Section",
+    "Priorities",
+    "Ref",
+    "Objective",
+    "Label",
+    "State",
+    "Struck on",
+    "Struck reason",
+    "Lead (as written)",
+    "Lead officers",
+    "Lead agencies",
+    "Lead groups",
+    "Due (as written)",
+    "Due date",
+    "Target and indicator",
+    "Resources",
+    "Cost",
+    "Cost (as written)",
+    "Funding source",
+    "How measured",
+    "How evaluated",
+    "Period",
+    "Period start",
+    "Period end",
+    "Update state",
+    "Status",
+    "Status meaning",
+    "Progress",
+    "Spend to date",
+    "Outcome statuses",
+    "Author",
+    "Submitted at",
+]
+AREA_COLUMNS = ["Area", "Partnership", "Plan", "Period", "Priority", "Red", "Amber", "Green", "Not updated", "Total"]
+
+
+def neutralise(value: object) -> object:
+    """A text cell that would start a formula gets a leading single quote; numbers and dates stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _plan_rows(job: ReportJob) -> Iterator[list[object]]:
+    plan, partnership = job.plan, job.partnership
+    quarters = quarters_through(job.period)
+    objectives = plan_objectives_for_report(plan, quarters).prefetch_related("lead_agencies", "lead_groups")
+    for objective in objectives:
+        by_period = {update.period_id: update for update in objective.report_updates}
+        outcomes = {outcome.pk: outcome for outcome in objective.outcomes.all()}
+        for quarter in quarters:
+            update = by_period.get(quarter.pk)
+            reported = update is not None and update.state in REPORTED_UPDATE_STATES
+            status = update.rag_status if reported else RagStatus.NOT_UPDATED
+            outcome_text = (
+                "; ".join(
+                    f"{outcomes[s.outcome_id].number}. {s.get_rag_status_display()}" + (f": {s.note}" if s.note else "")
+                    for s in update.outcome_statuses.all()
+                    if s.outcome_id in outcomes
+                )
+                if reported
+                else ""
+            )
+            yield [
+                partnership.name,
+                plan.title,
+                str(objective.section) if objective.section else "",
+                ", ".join(str(p) for p in objective.priorities.all()),
+                objective.ref,
+                objective.title,
+                objective.label,
+                objective.get_state_display(),
+                objective.struck_on,
+                objective.struck_reason,
+                objective.lead_text,
+                "; ".join(str(lead.person) for lead in objective.leads.all()),
+                ", ".join(str(a) for a in objective.lead_agencies.all()),
+                ", ".join(str(g) for g in objective.lead_groups.all()),
+                objective.due_text,
+                objective.due_date,
+                objective.target_and_indicator,
+                objective.resources,
+                objective.cost_amount,
+                objective.cost_text,
+                objective.funding_source,
+                objective.how_measured,
+                objective.how_evaluated,
+                quarter.label,
+                quarter.start,
+                quarter.end,
+                update.get_state_display() if update else "No update",
+                RagStatus(status).label,
+                partnership.rag_meaning(status),
+                update.progress if reported else "",
+                update.spend_to_date if reported else None,
+                outcome_text,
+                (update.author_name or (update.author.get_full_name() if update.author else "")) if reported else "",
+                update.submitted_at.replace(tzinfo=None) if reported and update.submitted_at else None,
+            ]
+
+
+def _area_rows(job: ReportJob) -> Iterator[list[object]]:
+    content = area_report_content(job)
+    for entry in content["entries"]:
+        for plan, counts, _totals, _chart in entry.plans:
+            for row in counts:
+                yield [
+                    content["area"],
+                    entry.partnership.name,
+                    plan.title,
+                    entry.period.label,
+                    row.label,
+                    row.counts[RagStatus.RED],
+                    row.counts[RagStatus.AMBER],
+                    row.counts[RagStatus.GREEN],
+                    row.counts[RagStatus.NOT_UPDATED],
+                    row.total,
+                ]
+
+
+def report_rows(job: ReportJob) -> tuple[list[str], Iterable[list[object]]]:
+    """The header and the rows of a job's data: one row per objective and quarter (per priority for an area)."""
+    if job.kind == ReportJob.Kind.AREA:
+        return AREA_COLUMNS, _area_rows(job)
+    return PLAN_COLUMNS, _plan_rows(job)
+
+
+def report_xlsx(job: ReportJob) -> bytes:
+    """The job's data as an Excel workbook."""
+    header, rows = report_rows(job)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=job.period.label.replace("/", "-")[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def report_csv_lines(job: ReportJob) -> Iterator[str]:
+    """The job's data as CSV lines, for a streamed response."""
+    header, rows = report_rows(job)
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # a byte-order mark so Excel reads the file as UTF-8
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([neutralise("" if value is None else value) for value in row])

@@ -1,0 +1,241 @@
+"""Writes of reports: ask for one, render it in a worker, retry it, produce the due board reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from csp.models import Membership, Partnership, ReportingPeriod, Role
+from csp.selectors import User, partnerships_visible_to
+from plans.models import Plan
+from plans.selectors.browse import current_period_for
+
+from .content import area_partnerships_for
+from .models import ReportJob
+from .rendering import html_to_pdf, report_templates
+from .selectors import can_request_reports
+
+logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO; a worker log needs its warnings only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# A job whose worker died is re-rendered by the next delivery; after this many tries it is failed.
+MAX_ATTEMPTS = 3
+PERIOD_KIND_OF = {
+    ReportJob.Kind.BOARD: ReportingPeriod.Kind.QUARTER,
+    ReportJob.Kind.RAG: ReportingPeriod.Kind.QUARTER,
+    ReportJob.Kind.PCC: ReportingPeriod.Kind.HALF_YEAR,
+    ReportJob.Kind.AREA: ReportingPeriod.Kind.QUARTER,
+}
+
+
+def _queue_render(job: ReportJob) -> None:
+    from .tasks import render_report
+
+    transaction.on_commit(lambda: render_report.delay(job.pk))
+
+
+@transaction.atomic
+def report_request(
+    *,
+    user: User,
+    kind: str,
+    period: ReportingPeriod,
+    plan: Plan | None = None,
+    partnership: Partnership | None = None,
+) -> ReportJob:
+    """Queue a report of a plan (or, for an area summary, of a partnership's area) for a period."""
+    if kind not in ReportJob.Kind.values:
+        raise ValidationError({"kind": "Choose a kind of report"})
+    partnership = plan.partnership if plan is not None else partnership or period.partnership
+    if not partnerships_visible_to(user).filter(pk=partnership.pk).exists():
+        raise PermissionDenied("You are not a member of this partnership")
+    if not can_request_reports(user, partnership):
+        raise PermissionDenied("Only coordinators, analysts and group chairs can ask for reports")
+    wanted_kind = PERIOD_KIND_OF[kind]
+    if period.partnership_id != partnership.pk or period.kind != wanted_kind:
+        label = "a half-year" if wanted_kind == ReportingPeriod.Kind.HALF_YEAR else "a quarter"
+        raise ValidationError({"period": f"Choose {label} of {partnership}"})
+    if kind != ReportJob.Kind.AREA:
+        if plan is None:
+            raise ValidationError({"plan": "Choose the plan to report on"})
+        if plan.period_start > period.end or plan.period_end < period.start:
+            raise ValidationError({"period": f"Choose a period within the plan ({plan.period_label or plan})"})
+    job = ReportJob.objects.create(
+        kind=kind,
+        partnership=partnership,
+        plan=plan if kind != ReportJob.Kind.AREA else None,
+        period=period,
+        requested_by=user,
+    )
+    if kind == ReportJob.Kind.AREA:
+        job.covered_partnerships.set(area_partnerships_for(partnership, partnerships_visible_to(user)))
+    _queue_render(job)
+    return job
+
+
+@transaction.atomic
+def report_retry(*, user: User, job: ReportJob) -> ReportJob:
+    """Queue a failed (or stuck) report again."""
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if not can_request_reports(user, job.partnership_id):
+        raise PermissionDenied("Only coordinators, analysts and group chairs can retry reports")
+    if not (job.state == ReportJob.State.FAILED or report_is_stuck(job)):
+        raise ValidationError("Only a failed report can be tried again")
+    job.state = ReportJob.State.QUEUED
+    job.failure_reason = ""
+    job.attempts = 0
+    job.save(update_fields=["state", "failure_reason", "attempts"])
+    _queue_render(job)
+    return job
+
+
+def report_is_stuck(job: ReportJob, *, now: dt.datetime | None = None) -> bool:
+    """Rendering for longer than a worker may take and than the broker waits before redelivering."""
+    if job.state != ReportJob.State.RENDERING or job.started_at is None:
+        return False
+    limit = settings.CELERY_TASK_TIME_LIMIT + settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
+    return (now or timezone.now()) - job.started_at > dt.timedelta(seconds=limit)
+
+
+def _claim(job_id: int) -> ReportJob | None:
+    """Lock the job and mark it rendering; None when there is nothing to do."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == ReportJob.State.DONE:
+            return None
+        if job.attempts >= MAX_ATTEMPTS:
+            job.state = ReportJob.State.FAILED
+            job.failure_reason = (
+                job.failure_reason or f"The report was started {job.attempts} times and never finished."
+            )
+            job.finished_at = timezone.now()
+            job.save(update_fields=["state", "failure_reason", "finished_at"])
+            return None
+        # A job found 'rendering' was left by a worker that died: this delivery renders it again.
+        job.state = ReportJob.State.RENDERING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.failure_reason = ""
+        job.save(update_fields=["state", "attempts", "started_at", "failure_reason"])
+        return job
+
+
+def _fail(job_id: int, reason: str) -> None:
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == ReportJob.State.DONE:
+            return
+        job.state = ReportJob.State.FAILED
+        job.failure_reason = reason
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "failure_reason", "finished_at"])
+
+
+def report_filename(job: ReportJob) -> str:
+    subject = job.plan.title if job.plan_id else f"{job.partnership.area or job.partnership.name} area"
+    return f"{slugify(f'{job.get_kind_display()} {subject} {job.period.label}')[:150]}.pdf"
+
+
+def report_render(*, job_id: int) -> ReportJob:
+    """Render a job's report to PDF and keep it; running it twice leaves one report."""
+    job = _claim(job_id)
+    if job is None:
+        return ReportJob.objects.get(pk=job_id)
+    try:
+        delay = getattr(settings, "REPORTING_TEST_RENDER_DELAY", 0)
+        if delay:
+            time.sleep(delay)  # test hook: a slow render, so a test can kill the worker mid-way
+        document, body = report_templates(job)
+        pdf = html_to_pdf(document)
+    except Exception as exc:  # the reason is shown to the person who asked; the trace goes to the log
+        logger.exception("report %s failed", job_id)
+        _fail(job_id, _reason(exc))
+        return ReportJob.objects.get(pk=job_id)
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == ReportJob.State.DONE:
+            return job
+        if job.pdf:
+            job.pdf.delete(save=False)
+        job.pdf.save(report_filename(job), ContentFile(pdf), save=False)
+        job.checksum = hashlib.sha256(pdf).hexdigest()
+        job.html_snapshot = body
+        job.state = ReportJob.State.DONE
+        job.failure_reason = ""
+        job.finished_at = timezone.now()
+        job.save()
+        if job.is_automatic:
+            transaction.on_commit(lambda: _tell_analysts(job.pk))
+    return job
+
+
+def _reason(exc: BaseException) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return f"The report took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} seconds to make."
+    return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def _tell_analysts(job_id: int) -> None:
+    job = ReportJob.objects.select_related("partnership", "plan", "period").get(pk=job_id)
+    emails = sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(partnership=job.partnership, roles__role=Role.ANALYST).select_related(
+                "user"
+            )
+            if m.user.email and m.user.is_active
+        }
+    )
+    if not emails:
+        return
+    url = settings.SITE_URL.rstrip("/") + reverse("reporting:report_detail", args=[job.pk])
+    send_mail(
+        subject=f"{job.title} is ready",
+        message=(
+            f"The {job.get_kind_display().lower()} for {job.period.label} was produced after the update deadline.\n\n"
+            f"Read or download it here: {url}\n"
+        ),
+        from_email=None,
+        recipient_list=emails,
+    )
+
+
+def board_reports_produce_due(*, today: dt.date | None = None) -> list[ReportJob]:
+    """Queue the board report of each live plan whose current quarter's deadline has passed, once."""
+    today = today or timezone.localdate()
+    jobs = []
+    for plan in Plan.objects.filter(status=Plan.Status.LIVE).select_related("current_period", "partnership"):
+        period = current_period_for(plan, today=today)
+        if period is None or period.update_deadline is None or period.update_deadline >= today:
+            continue
+        already = ReportJob.objects.filter(kind=ReportJob.Kind.BOARD, plan=plan, period=period).exclude(
+            state=ReportJob.State.FAILED
+        )
+        if already.exists():
+            continue
+        with transaction.atomic():
+            job, created = ReportJob.objects.get_or_create(
+                kind=ReportJob.Kind.BOARD,
+                plan=plan,
+                period=period,
+                is_automatic=True,
+                defaults={"partnership": plan.partnership},
+            )
+            if created:
+                _queue_render(job)
+                jobs.append(job)
+    return jobs
