@@ -35,7 +35,13 @@ class MyItemsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         mine, agency = my_items(user=self.request.user)
-        return super().get_context_data(page_title="My items", mine=mine, agency=agency, **kwargs)
+        return super().get_context_data(
+            page_title="My items",
+            mine=mine,
+            agency=agency,
+            show_reminders=is_coordinator_anywhere(self.request.user),
+            **kwargs,
+        )
 
 
 class UpdateEditView(LoginRequiredMixin, View):
@@ -64,8 +70,10 @@ class UpdateEditView(LoginRequiredMixin, View):
         may_edit = can_edit_update(user, page.objective)
         editable = may_edit and (page.update is None or page.update.is_editable)
         forms = [form, *outcome_forms] if form is not None else []
+        has_errors = any(f.errors for f in forms)
         context = {
-            "page_title": f"{page.period} update: {page.objective}",
+            # GOV.UK: a page with errors says so in its title, for screen reader users.
+            "page_title": f"{'Error: ' if has_errors else ''}{page.period} update: {page.objective}",
             "page": page,
             "objective": page.objective,
             "plan": page.objective.plan,
@@ -80,7 +88,7 @@ class UpdateEditView(LoginRequiredMixin, View):
             "form": form,
             "outcome_rows": list(zip(page.outcomes, outcome_forms, strict=False)) if outcome_forms else [],
             "forms": forms,
-            "has_errors": any(f.errors for f in forms),
+            "has_errors": has_errors,
             "current": current,
             "copied": copied,
         }

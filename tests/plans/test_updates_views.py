@@ -392,3 +392,14 @@ def test_agency_lookup_ignores_an_agency_of_another_partnership(client, item):
     client.force_login(item.lead_user)
     page = client.get(reverse("plans:my_items")).content.decode()
     assert foreign.objective.short_title not in page
+
+
+def test_a_page_with_errors_says_so_in_its_title(client, item):
+    client.force_login(item.lead_user)
+    response = client.post(edit_url(item), form_data(item, action="submit", progress=""))
+    assert "<title>Error: Q2 2014/15 update" in response.content.decode()
+
+
+def test_a_coordinator_finds_the_reminders_page_from_my_items(client, item, make_member):
+    client.force_login(make_member(item.partnership, Role.COORDINATOR))
+    assert reverse("plans:reminders") in client.get(reverse("plans:my_items")).content.decode()
