@@ -86,7 +86,13 @@ class SuperuserOnlyForCreateAndDelete(BasePermission):
     """New partnerships are set up, and removed, by an administrator only."""
 
     def has_permission(self, request, view) -> bool:
-        if getattr(view, "action", None) in ("create", "destroy"):
+        if getattr(view, "action", None) == "create":
+            return bool(request.user and request.user.is_superuser)
+        return True
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        # Checked after the scoped lookup, so another partnership is still a 404.
+        if getattr(view, "action", None) == "destroy":
             return bool(request.user and request.user.is_superuser)
         return True
 
