@@ -273,3 +273,35 @@ def test_milestones_of_another_objective_are_ignored(item):
     foreign = MilestoneFactory(objective=ObjectiveFactory(plan=item.objective.plan))
     update = save(item, complete_input(item, milestone_ids=[foreign.pk, item.milestones[0].pk]))
     assert list(update.milestones_met.all()) == item.milestones
+
+
+@pytest.mark.services
+def test_two_simultaneous_saves_from_the_same_version_let_exactly_one_through(postgres, transactional_db):
+    import threading
+
+    from django.db import connection
+
+    item = domestic_abuse_item()
+    opened = save(item, complete_input(item, progress="Opened"))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def writer(text: str) -> None:
+        try:
+            barrier.wait()
+            save(item, complete_input(item, progress=text), version=opened.version)
+            outcomes.append("saved")
+        except StaleUpdate:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(text,)) for text in ("Alice", "Bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["saved", "stale"]
+    update = QuarterlyUpdate.objects.get()
+    assert update.version == opened.version + 1
+    assert update.progress in ("Alice", "Bob")
