@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from csp.models import Partnership, Person, RagStatus, ReportingPeriod, Role
 from plans.models import ExpectedOutcome, Milestone, Objective, QuarterlyUpdate
@@ -277,10 +279,6 @@ def test_milestones_of_another_objective_are_ignored(item):
 
 @pytest.mark.services
 def test_two_simultaneous_saves_from_the_same_version_let_exactly_one_through(postgres, transactional_db):
-    import threading
-
-    from django.db import connection
-
     item = domestic_abuse_item()
     opened = save(item, complete_input(item, progress="Opened"))
     barrier = threading.Barrier(2)
