@@ -1,8 +1,8 @@
 """Admin for the partnership core: a coordinator corrects data here."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_scoping import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, PartnershipScopedInline
 from .models import (
     Agency,
     Group,
@@ -15,13 +15,13 @@ from .models import (
 )
 
 
-class PopulationInline(admin.TabularInline):
+class PopulationInline(PartnershipScopedInline):
     model = PartnershipPopulation
     extra = 0
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["name", "short_name", "area"]
     search_fields = ["name", "short_name", "area"]
     list_filter = ["area"]
@@ -30,20 +30,20 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnershipPopulation)
-class PartnershipPopulationAdmin(admin.ModelAdmin):
+class PartnershipPopulationAdmin(PartnershipScopedAdmin):
     list_display = ["partnership", "financial_year", "population", "source"]
     list_filter = ["partnership"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["name", "short_name", "kind", "partnership", "is_responsible_authority"]
     list_filter = ["partnership", "kind", "is_responsible_authority"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["name", "job_title", "agency", "partnership", "user"]
     list_filter = ["partnership", "agency"]
     search_fields = ["name", "job_title", "email", "user__username"]
@@ -52,7 +52,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(SimpleHistoryAdmin):
+class GroupAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["name", "short_name", "kind", "partnership", "chair", "next_meeting"]
     list_filter = ["partnership", "kind"]
     search_fields = ["name", "short_name"]
@@ -60,13 +60,13 @@ class GroupAdmin(SimpleHistoryAdmin):
     list_select_related = ["partnership", "chair"]
 
 
-class MembershipRoleInline(admin.TabularInline):
+class MembershipRoleInline(PartnershipScopedInline):
     model = MembershipRole
     extra = 1
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["user", "partnership", "agency", "person", "role_list"]
     list_filter = ["partnership", "roles__role"]
     search_fields = ["user__username", "user__email", "person__name"]
@@ -83,7 +83,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(PartnershipScopedAdmin):
     list_display = ["label", "partnership", "kind", "start", "end", "update_deadline"]
     list_filter = ["partnership", "kind", "financial_year"]
     search_fields = ["partnership__name"]

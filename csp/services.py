@@ -53,3 +53,21 @@ def reporting_periods_ensure(*, partnership: Partnership, financial_year: int) -
         )
         periods.append(period)
     return periods
+
+
+COORDINATORS_GROUP = "Coordinators"
+
+
+@transaction.atomic
+def coordinator_admin_access_grant(*, user) -> None:
+    """Let a coordinator correct their partnership's data in the admin (staff + 'Coordinators' permissions)."""
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from .admin_scoping import coordinator_permissions
+
+    group, _ = AuthGroup.objects.get_or_create(name=COORDINATORS_GROUP)
+    group.permissions.set(coordinator_permissions())
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(group)

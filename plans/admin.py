@@ -1,7 +1,8 @@
 """Admin for plans, objectives (with their actions, outcomes, milestones and leads) and updates."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from csp.admin_scoping import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, PartnershipScopedInline
 
 from .models import (
     Action,
@@ -22,19 +23,19 @@ from .models import (
 )
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(PartnershipScopedInline):
     model = Section
     extra = 0
     fields = ["position", "number", "title", "priority"]
 
 
-class ConsultationInline(admin.TabularInline):
+class ConsultationInline(PartnershipScopedInline):
     model = ConsultationActivity
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["title", "partnership", "kind", "status", "period_label", "current_period"]
     list_filter = ["partnership", "kind", "status"]
     search_fields = ["title", "introduction"]
@@ -45,32 +46,32 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["__str__", "plan", "priority"]
     list_filter = ["plan__partnership", "plan"]
     search_fields = ["title"]
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(PartnershipScopedInline):
     model = Action
     extra = 0
     fields = ["position", "text"]
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(PartnershipScopedInline):
     model = ExpectedOutcome
     extra = 0
     fields = ["number", "text", "target_value", "target_unit", "indicator"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(PartnershipScopedInline):
     model = Milestone
     extra = 0
     fields = ["position", "text", "due_date", "due_text", "lead", "lead_text", "completed_on"]
     autocomplete_fields = ["lead"]
 
 
-class LeadInline(admin.TabularInline):
+class LeadInline(PartnershipScopedInline):
     model = ObjectiveLead
     extra = 0
     fields = ["position", "person", "agency", "kind"]
@@ -78,7 +79,7 @@ class LeadInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["ref", "short_title", "plan", "section", "due_text", "state"]
     list_filter = ["plan__partnership", "plan", "state", "lead_groups", "lead_agencies"]
     search_fields = ["ref", "title", "lead_text", "leads__person__name"]
@@ -99,7 +100,7 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
     ]
 
 
-class OutcomeStatusInline(admin.TabularInline):
+class OutcomeStatusInline(PartnershipScopedInline):
     model = OutcomeStatus
     extra = 0
     fields = ["outcome", "rag_status", "note"]
@@ -107,7 +108,7 @@ class OutcomeStatusInline(admin.TabularInline):
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(SimpleHistoryAdmin):
+class QuarterlyUpdateAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["objective", "period", "rag_status", "state", "is_late", "updated_at"]
     list_filter = ["objective__plan__partnership", "period", "state", "rag_status", "is_late"]
     search_fields = ["objective__ref", "objective__title", "progress"]
@@ -119,7 +120,7 @@ class QuarterlyUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OutcomeStatus)
-class OutcomeStatusAdmin(SimpleHistoryAdmin):
+class OutcomeStatusAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["update", "outcome", "rag_status"]
     list_filter = ["rag_status", "update__period"]
     raw_id_fields = ["update", "outcome"]
@@ -127,48 +128,48 @@ class OutcomeStatusAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ObjectiveLead, Action, ExpectedOutcome, Milestone)
-class ObjectivePartAdmin(SimpleHistoryAdmin):
+class ObjectivePartAdmin(PartnershipScopedHistoryAdmin):
     raw_id_fields = ["objective"]
     search_fields = ["objective__ref", "objective__title"]
     list_filter = ["objective__plan__partnership"]
 
 
 @admin.register(ConsultationActivity)
-class ConsultationActivityAdmin(admin.ModelAdmin):
+class ConsultationActivityAdmin(PartnershipScopedAdmin):
     list_display = ["activity", "plan"]
     search_fields = ["activity", "key_results"]
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(PartnershipScopedAdmin):
     list_display = ["update", "decision", "reviewer", "created_at"]
     list_filter = ["decision"]
     raw_id_fields = ["update", "reviewer"]
 
 
 @admin.register(Escalation)
-class EscalationAdmin(SimpleHistoryAdmin):
+class EscalationAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["objective", "board", "raised_by", "raised_at", "meeting_date", "resolved_at"]
     list_filter = ["board"]
     raw_id_fields = ["objective", "update", "raised_by"]
 
 
 @admin.register(ChangeProposal)
-class ChangeProposalAdmin(SimpleHistoryAdmin):
+class ChangeProposalAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["objective", "kind", "decision", "proposed_by", "proposed_at"]
     list_filter = ["kind", "decision"]
     raw_id_fields = ["objective", "proposed_by", "decided_by"]
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(PartnershipScopedAdmin):
     list_display = ["objective", "author", "created_at"]
     raw_id_fields = ["objective", "update", "author"]
     search_fields = ["text"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(PartnershipScopedAdmin):
     list_display = ["person", "period", "kind", "email", "sent_at"]
     list_filter = ["kind", "period__partnership"]
     raw_id_fields = ["person", "period"]

@@ -28,8 +28,9 @@ from csp.models import (
     Person,
     RagStatus,
     ReportingPeriod,
+    Role,
 )
-from csp.services import reporting_periods_ensure
+from csp.services import coordinator_admin_access_grant, reporting_periods_ensure
 from priorities.models import Indicator, Priority, Theme
 
 from .models import (
@@ -379,6 +380,8 @@ class _DocumentLoader:
             )
             for role in spec["roles"]:
                 _upsert(MembershipRole, lookup={"membership": membership, "role": role})
+            if Role.COORDINATOR in spec["roles"]:
+                coordinator_admin_access_grant(user=user)
             self.users[username] = user
 
     def _quarterly_updates(self) -> None:

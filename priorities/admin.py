@@ -1,17 +1,18 @@
 """Admin for priorities, themes, indicators and readings."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from csp.admin_scoping import PartnershipScopedHistoryAdmin, PartnershipScopedInline
 
 from .models import Indicator, IndicatorReading, Priority, Theme
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(PartnershipScopedInline):
     model = Theme
     extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(PartnershipScopedInline):
     model = Indicator
     extra = 0
     fields = ["code", "name", "unit", "direction", "baseline", "target_value", "target_change_percent"]
@@ -19,7 +20,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
+class PriorityAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["code", "title", "partnership", "period_label", "is_cross_cutting"]
     list_filter = ["partnership", "is_cross_cutting"]
     search_fields = ["code", "title", "scope"]
@@ -49,19 +50,19 @@ class PriorityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["title", "priority"]
     list_filter = ["priority__partnership"]
     search_fields = ["title", "description"]
 
 
-class ReadingInline(admin.TabularInline):
+class ReadingInline(PartnershipScopedInline):
     model = IndicatorReading
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["code", "name", "unit", "direction", "priority", "partnership"]
     list_filter = ["partnership", "unit", "direction"]
     search_fields = ["code", "name"]
@@ -69,7 +70,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorReading)
-class IndicatorReadingAdmin(SimpleHistoryAdmin):
+class IndicatorReadingAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["indicator", "period", "value"]
     list_filter = ["indicator__partnership"]
     search_fields = ["indicator__name", "indicator__code"]

@@ -108,3 +108,46 @@ def test_admin_change_is_kept_in_history(one_of_everything, admin_client_logged_
     changed = {change.field for change in latest.diff_against(previous).changes}
     assert {"due_text", "due_date"} <= changed
     assert latest.history_date.date() <= dt.date.today()
+
+
+@pytest.fixture
+def coordinator_client(client, one_of_everything):
+    from csp.services import coordinator_admin_access_grant
+
+    user = MembershipFactory(partnership=one_of_everything, roles=("coordinator",)).user
+    coordinator_admin_access_grant(user=user)
+    client.force_login(user)
+    return client
+
+
+def test_coordinator_admin_lists_only_their_partnership(coordinator_client, one_of_everything):
+    from plans.models import Objective
+    from tests.factories import ObjectiveFactory
+
+    theirs = Objective.objects.get(plan__partnership=one_of_everything)
+    other = ObjectiveFactory(title="Another partnership's objective")
+    response = coordinator_client.get(reverse("admin:plans_objective_changelist"))
+    assert response.status_code == 200
+    assert theirs.title in response.content.decode()
+    assert other.title not in response.content.decode()
+    response = coordinator_client.get(reverse("admin:plans_objective_change", args=[other.pk]))
+    assert response.status_code == 302  # the admin's "does not exist" redirect, never the object
+    assert (
+        theirs.pk
+        == coordinator_client.get(reverse("admin:plans_objective_change", args=[theirs.pk])).context["original"].pk
+    )
+
+
+def test_coordinator_admin_offers_only_their_partnership_in_choices(coordinator_client, one_of_everything):
+    from tests.factories import PlanFactory
+
+    other_plan = PlanFactory(title="Someone else's plan")
+    response = coordinator_client.get(reverse("admin:plans_objective_add"))
+    choices = list(response.context["adminform"].form.fields["plan"].queryset)
+    assert other_plan not in choices
+    assert choices
+    assert all(plan.partnership_id == one_of_everything.pk for plan in choices)
+
+
+def test_coordinator_cannot_add_partnerships(coordinator_client):
+    assert coordinator_client.get(reverse("admin:csp_partnership_add")).status_code == 403
