@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("csp.api.urls")),
     path("", include("priorities.api.urls")),
     path("", include("plans.api.urls")),
+    path("", include("reporting.api.urls")),
 ]

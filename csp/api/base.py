@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -103,9 +104,14 @@ def api_exception_handler(exc, context):
     return exception_handler(exc, context)
 
 
+# Token first, so a script with a bad or revoked token gets 401 with a WWW-Authenticate challenge.
+AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+
+
 class ScopedReadOnlyViewSet(ETagReadMixin, viewsets.ReadOnlyModelViewSet):
     """Lists and single objects of what the user may see."""
 
+    authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated]
     pagination_class = ApiPagination
 
@@ -116,6 +122,7 @@ class ScopedReadOnlyViewSet(ETagReadMixin, viewsets.ReadOnlyModelViewSet):
 class ScopedModelViewSet(ETagMixin, viewsets.ModelViewSet):
     """Full CRUD of what the user may see; writes need `write_roles` in the object's partnership."""
 
+    authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated, PartnershipRolePermission]
     pagination_class = ApiPagination
     write_roles = EDITOR_ROLES

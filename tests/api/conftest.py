@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from csp.models import Group, Role
 from plans.models import ConsultationActivity, QuarterlyUpdate, Review
 from priorities.models import Theme
+from reporting.models import ReportJob
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -101,6 +102,10 @@ def build_partnership_world(partnership=None) -> PartnershipWorld:
         update,
         review,
     )
+    report = ReportJob.objects.create(
+        kind=ReportJob.Kind.BOARD, partnership=partnership, plan=plan, period=period, requested_by=reviewer
+    )
+    world.report = report
     world.objects = {
         "partnerships": partnership,
         "agencies": agency,
@@ -116,6 +121,7 @@ def build_partnership_world(partnership=None) -> PartnershipWorld:
         "objectives": objective,
         "updates": update,
         "reviews": review,
+        "reports": report,
     }
     return world
 

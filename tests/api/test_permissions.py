@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from csp.models import Agency
 from plans.models import QuarterlyUpdate, Review
+from reporting.models import ReportJob
 from tests.api.conftest import client_for
 from tests.factories import MembershipFactory, ObjectiveLeadFactory, PersonFactory
 
@@ -27,8 +28,11 @@ ENDPOINTS = [
     "objectives",
     "updates",
     "reviews",
+    "reports",
 ]
-WRITABLE_BY_COORDINATOR = [e for e in ENDPOINTS if e not in ("updates", "reviews")]
+WRITABLE_BY_COORDINATOR = [e for e in ENDPOINTS if e not in ("updates", "reviews", "reports")]
+# Endpoints whose objects are never changed or deleted through the API, only created.
+CREATE_ONLY = ("reviews", "reports")
 READ_ONLY_ROLES = ["viewer", "analyst"]
 
 
@@ -40,8 +44,8 @@ def test_another_partnerships_object_does_not_exist(endpoint, method, other_worl
 
     response = getattr(client, method)(f"/api/{endpoint}/{obj.pk}/", {}, format="json")
 
-    expected = 405 if method != "get" and endpoint == "reviews" else 404
-    if endpoint == "updates" and method == "delete":
+    expected = 404
+    if (method != "get" and endpoint in CREATE_ONLY) or (endpoint == "updates" and method == "delete"):
         expected = 405
     assert response.status_code == expected
 
@@ -59,6 +63,8 @@ def test_lists_hold_only_the_users_partnerships(endpoint, world, other_world, ap
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("method", ["post", "patch", "delete"])
 def test_read_only_roles_cannot_write(role, endpoint, method, world, api_as):
+    if (role, endpoint, method) == ("analyst", "reports", "post"):
+        pytest.skip("analysts may ask for reports: see test_analyst_requests_a_report")
     client = api_as(role)
     obj = world.objects[endpoint]
     url = f"/api/{endpoint}/" if method == "post" else f"/api/{endpoint}/{obj.pk}/"
@@ -237,3 +243,58 @@ def test_lead_officer_submits_a_complete_update(lead_and_draft, world):
 
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "submitted"
+
+
+def test_analyst_requests_a_report_through_the_reporting_service(world, api_as):
+    response = api_as("analyst").post(
+        "/api/reports/", {"kind": "board", "plan": world.plan.pk, "period": world.period.pk}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    job = ReportJob.objects.get(pk=response.json()["id"])
+    assert (job.plan, job.period, job.state) == (world.plan, world.period, ReportJob.State.QUEUED)
+
+
+@pytest.mark.parametrize("role", ["viewer", "lead_officer"])
+def test_viewers_and_lead_officers_cannot_request_reports(role, world, api_as):
+    response = api_as(role).post(
+        "/api/reports/", {"kind": "board", "plan": world.plan.pk, "period": world.period.pk}, format="json"
+    )
+
+    assert response.status_code == 403
+
+
+def test_a_report_for_a_period_outside_the_plan_is_refused_with_a_message(world, api_as):
+    from tests.factories import QuarterFactory
+
+    later = QuarterFactory(partnership=world.partnership, financial_year=2016, number=1)
+
+    response = api_as("analyst").post(
+        "/api/reports/", {"kind": "board", "plan": world.plan.pk, "period": later.pk}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "period" in response.json()
+
+
+def test_a_report_not_yet_rendered_cannot_be_downloaded(world, api_as):
+    response = api_as("viewer").get(f"/api/reports/{world.report.pk}/download/")
+
+    assert response.status_code == 409
+
+
+def test_a_rendered_report_downloads_as_pdf(world, api_as, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    world.report.pdf.save("board.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    world.report.state = ReportJob.State.DONE
+    world.report.save()
+    client = api_as("viewer")
+
+    listed = client.get(f"/api/reports/{world.report.pk}/").json()
+    response = client.get(listed["download_url"], HTTP_ACCEPT="application/pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
