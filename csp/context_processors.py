@@ -5,19 +5,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-# (url name, label); an entry shows once its app provides the URL.
+from .models import MembershipRole, Role
+
+# (url name, label, roles that see it; None = everyone signed in).
 NAVIGATION = [
-    ("home", "Plans"),
-    ("plans:my_items", "My items"),
-    ("plans:review_dashboard", "Review"),
-    ("reporting:report_list", "Reports"),
-    ("csp:api_tokens", "API tokens"),
+    ("home", "Plans", None),
+    ("plans:my_items", "My items", {Role.LEAD_OFFICER, Role.COORDINATOR}),
+    ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
+    ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
+    ("csp:api_tokens", "API tokens", None),
 ]
 
 
 def _navigation(request) -> list[dict]:
+    user = request.user
+    roles = set(Role.values) if user.is_superuser else set(
+        MembershipRole.objects.filter(membership__user=user).values_list("role", flat=True)
+    )
     items = []
-    for name, label in NAVIGATION:
+    for name, label, wanted in NAVIGATION:
+        if wanted is not None and not roles & wanted:
+            continue
         try:
             url = reverse(name)
         except NoReverseMatch:
