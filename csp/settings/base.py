@@ -136,7 +136,8 @@ MEDIA_URL = "media/"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Community Safety Plans <no-reply@csp.localhost>")
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+# filemail:///path/to/dir in EMAIL_URL gives the folder; otherwise EMAIL_FILE_PATH or sent-mail/.
+EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
 SITE_URL = env("CSP_SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in-process.

@@ -1,0 +1,73 @@
+"""The plan pages: access and a constant number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    ExpectedOutcomeFactory,
+    ObjectiveFactory,
+    ObjectiveLeadFactory,
+    PlanFactory,
+    QuarterFactory,
+    QuarterlyUpdateFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_with_objectives(count: int):
+    plan = PlanFactory()
+    quarter = QuarterFactory(partnership=plan.partnership, number=2)
+    plan.current_period = quarter
+    plan.save()
+    section = SectionFactory(plan=plan)
+    for _ in range(count):
+        objective = ObjectiveFactory(plan=plan, section=section)
+        ObjectiveLeadFactory(objective=objective)
+        ExpectedOutcomeFactory(objective=objective)
+        QuarterlyUpdateFactory(objective=objective, period=quarter)
+    return plan
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_plan_page_runs_a_constant_number_of_queries(count, client, make_member, django_assert_max_num_queries):
+    plan = plan_with_objectives(count)
+    client.force_login(make_member(plan.partnership, "viewer"))
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("plans:plan_detail", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Amber") >= count
+
+
+def test_plan_page_shows_the_chosen_quarter(client, make_member):
+    plan = plan_with_objectives(1)
+    q1 = QuarterFactory(partnership=plan.partnership, number=1)
+    client.force_login(make_member(plan.partnership, "viewer"))
+    response = client.get(reverse("plans:plan_detail", args=[plan.pk]), {"period": q1.pk})
+    assert response.context["period"] == q1
+    assert "Not updated" in response.content.decode()
+
+
+def test_another_partnerships_plan_is_not_found(client, make_member):
+    plan = plan_with_objectives(1)
+    outsider = make_member(PlanFactory().partnership, "coordinator")
+    client.force_login(outsider)
+    assert client.get(reverse("plans:plan_detail", args=[plan.pk])).status_code == 404
+
+
+def test_home_lists_only_my_partnerships_plans(client, make_member):
+    mine, theirs = PlanFactory(title="Our plan"), PlanFactory(title="Their plan")
+    client.force_login(make_member(mine.partnership, "viewer"))
+    content = client.get(reverse("home")).content.decode()
+    assert "Our plan" in content
+    assert "Their plan" not in content
+
+
+def test_pages_need_sign_in(client):
+    plan = PlanFactory()
+    response = client.get(reverse("plans:plan_detail", args=[plan.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
