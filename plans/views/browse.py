@@ -5,10 +5,11 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views import View
 from django.views.generic import TemplateView
 
-from ..selectors import objective_get_for_user
 from ..selectors.browse import current_period_for, objectives_for_plan_page, partnerships_with_plans_for, plan_for_page
+from .reviews import render_item_page
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -40,9 +41,8 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
         )
 
 
-class ObjectiveDetailView(LoginRequiredMixin, TemplateView):
-    template_name = "plans/objective_detail.html"
+class ObjectiveDetailView(LoginRequiredMixin, View):
+    """One item: the objective, its updates over time, outcome statuses, history, proposals and comments."""
 
-    def get_context_data(self, **kwargs):
-        objective = objective_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
-        return super().get_context_data(page_title=str(objective), objective=objective, plan=objective.plan, **kwargs)
+    def get(self, request, pk: int):
+        return render_item_page(request, pk=pk)

@@ -1,0 +1,138 @@
+"""Filters of the review dashboard (django-filter), limited to one plan's partnership."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+
+from csp.models import Agency, Group, Person, RagStatus
+from priorities.models import Priority
+
+from .models import Objective, Plan, Section
+from .selectors.reviews import EXCEPTION_STATUSES
+
+STATUS_EXCEPTIONS = "exceptions"
+STATUS_ALL = "all"
+STATUS_CHOICES = [
+    (STATUS_EXCEPTIONS, "Exceptions: red, amber, not updated or milestones overdue"),
+    (RagStatus.RED.value, "Red"),
+    (RagStatus.AMBER.value, "Amber"),
+    (RagStatus.NOT_UPDATED.value, "Not updated"),
+    (RagStatus.GREEN.value, "Green"),
+    (STATUS_ALL, "All statuses"),
+]
+# Each sort ends in plan order, so pages never overlap.
+SORTS = {
+    "status": ("status_rank", "section__position", "position", "id"),
+    "plan_order": ("section__position", "position", "id"),
+    "due": (F("due_date").asc(nulls_last=True), "section__position", "position", "id"),
+    "overdue": ("-overdue_milestones", "status_rank", "section__position", "position", "id"),
+}
+SORT_CHOICES = [
+    ("status", "Status, worst first"),
+    ("plan_order", "Plan order"),
+    ("due", "Due date"),
+    ("overdue", "Most overdue milestones"),
+]
+DEFAULTS = {"status": STATUS_EXCEPTIONS, "sort": "status"}
+
+
+def _select(**attrs) -> forms.Select:
+    return forms.Select(attrs={"class": "govuk-select", **attrs})
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """Which items of a plan the dashboard lists; the quarter is chosen before (it sets each item's status)."""
+
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None, widget=_select()
+    )
+    section = django_filters.ModelChoiceFilter(
+        label="Priority / section",
+        queryset=Section.objects.none(),
+        null_label="No section",
+        null_value="none",
+        empty_label="All",
+        widget=_select(),
+    )
+    priority = django_filters.ModelChoiceFilter(
+        label="Priority",
+        queryset=Priority.objects.none(),
+        method="filter_priority",
+        empty_label="All",
+        widget=_select(),
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label="Lead agency", queryset=Agency.objects.none(), method="filter_agency", empty_label="All", widget=_select()
+    )
+    group = django_filters.ModelChoiceFilter(
+        label="Lead group", queryset=Group.objects.none(), method="filter_group", empty_label="All", widget=_select()
+    )
+    lead_officer = django_filters.ModelChoiceFilter(
+        label="Lead officer",
+        queryset=Person.objects.none(),
+        method="filter_lead_officer",
+        empty_label="All",
+        widget=_select(),
+    )
+    overdue = django_filters.ChoiceFilter(
+        label="Milestones",
+        choices=[("yes", "With overdue milestones")],
+        empty_label="Any",
+        method="filter_overdue",
+        widget=_select(),
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, method="sort_items", empty_label=None, widget=_select()
+    )
+
+    class Meta:
+        model = Objective
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, plan: Plan, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.plan = plan
+        partnership_id = plan.partnership_id
+        self.filters["section"].queryset = plan.sections.order_by("position", "id")
+        priorities = plan.partnership.priorities.filter(Q(objectives__plan=plan) | Q(sections__plan=plan)).distinct()
+        self.filters["priority"].queryset = priorities.order_by("position", "code")
+        self.filters["agency"].queryset = Agency.objects.filter(partnership_id=partnership_id)
+        self.filters["group"].queryset = Group.objects.filter(partnership_id=partnership_id).exclude(
+            kind=Group.Kind.BOARD
+        )
+        self.filters["lead_officer"].queryset = Person.objects.filter(
+            partnership_id=partnership_id, objective_leads__objective__plan=plan
+        ).distinct()
+
+    def _among(self, queryset: QuerySet, condition: Q) -> QuerySet:
+        # A subquery, not a join: many-to-many filters must not repeat rows or change the counts.
+        return queryset.filter(pk__in=Objective.objects.filter(condition, plan=self.plan).values("pk"))
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == STATUS_ALL:
+            return queryset
+        if value == STATUS_EXCEPTIONS:
+            return queryset.filter(Q(period_status__in=EXCEPTION_STATUSES) | Q(overdue_milestones__gt=0))
+        return queryset.filter(period_status=value)
+
+    def filter_priority(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return self._among(
+            queryset, Q(priorities=value) | Q(section__priority=value) | Q(addresses_all_priorities=True)
+        )
+
+    def filter_agency(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return self._among(queryset, Q(lead_agencies=value) | Q(leads__agency=value) | Q(leads__person__agency=value))
+
+    def filter_group(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return self._among(queryset, Q(lead_groups=value))
+
+    def filter_lead_officer(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return self._among(queryset, Q(leads__person=value))
+
+    def sort_items(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*SORTS.get(value, SORTS["status"]))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(overdue_milestones__gt=0) if value == "yes" else queryset

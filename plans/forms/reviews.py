@@ -1,0 +1,126 @@
+"""Forms of the review: a chair's decision on an update, proposals and their decision, comments."""
+
+from __future__ import annotations
+
+from django import forms
+
+from ..models import ChangeProposal, Objective, QuarterlyUpdate
+
+TEXTAREA = {"class": "govuk-textarea", "rows": 4}
+
+
+class GovukRadios(forms.RadioSelect):
+    """Radios whose field id is the first radio's id, so an error summary link lands on it (GOV.UK pattern)."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index in (None, "0", 0) else f"{id_}-{index}"
+
+
+class UpdateReviewForm(forms.Form):
+    """Approve, return with a comment, or escalate to the board with a note."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+    ESCALATE = "escalate"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            (APPROVE, "Approve the update"),
+            (RETURN, "Return it to the lead officers with a comment"),
+            (ESCALATE, "Escalate the item to the board for its next meeting"),
+        ],
+        widget=GovukRadios,
+        error_messages={"required": "Select approve, return or escalate"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=(
+            "Needed when you return the update (what should change) or escalate it (why the board should look at it)."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Enter a comment saying what the lead officers need to change")
+        if decision == self.ESCALATE and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Enter a note for the board saying why this item is escalated")
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    """A comment on an item, optionally about one of its updates."""
+
+    text = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "Enter a comment"},
+    )
+    update = forms.ModelChoiceField(
+        label="About the update for (optional)",
+        queryset=QuarterlyUpdate.objects.none(),
+        required=False,
+        empty_label="The item as a whole",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def __init__(self, *args, objective: Objective, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["update"].queryset = objective.updates.select_related("period").order_by("period__start")
+        self.fields["update"].label_from_instance = lambda update: str(update.period)
+
+
+class ProposalForm(forms.Form):
+    """A lead officer's proposal to strike or change an objective."""
+
+    kind = forms.ChoiceField(
+        label="What do you propose?",
+        choices=ChangeProposal.Kind.choices,
+        widget=GovukRadios,
+        error_messages={"required": "Select strike or change"},
+    )
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs=TEXTAREA), error_messages={"required": "Enter the reason"}
+    )
+    proposed_change = forms.CharField(
+        label="The change you propose",
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text="Only when you propose a change, not a strike.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ChangeProposal.Kind.CHANGE and not cleaned.get("proposed_change", "").strip():
+            self.add_error("proposed_change", "Enter the change you propose")
+        return cleaned
+
+
+class ProposalDecisionForm(forms.Form):
+    """The chair's decision on a proposal."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve the proposal"), (REJECT, "Reject the proposal")],
+        widget=GovukRadios,
+        error_messages={"required": "Select approve or reject"},
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3}),
+        help_text="Needed when you reject the proposal.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REJECT and not cleaned.get("note", "").strip():
+            self.add_error("note", "Enter a note saying why the proposal is rejected")
+        return cleaned

@@ -1,0 +1,433 @@
+"""Reads behind the review pages: the dashboard, the item page and a group's meeting pack.
+
+Every function starts from the access selectors, so another partnership's rows never appear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from csp.models import Group, RagStatus, ReportingPeriod
+from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_of
+
+from ..models import (
+    ChangeProposal,
+    Comment,
+    Escalation,
+    Milestone,
+    Objective,
+    ObjectiveLead,
+    OutcomeStatus,
+    Plan,
+    QuarterlyUpdate,
+    Review,
+)
+from .access import can_edit_update, can_review, objectives_visible_to, plans_visible_to
+from .browse import current_period_for, quarters_of_plan
+
+# Exceptions first: the order a chair goes through them.
+STATUS_ORDER = [RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED, RagStatus.GREEN]
+EXCEPTION_STATUSES = [RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED]
+
+
+def plans_reviewable_by(user: User) -> list[Plan]:
+    """Live plans of the partnerships where the user is a coordinator or a group chair."""
+    plans = plans_visible_to(user).filter(status=Plan.Status.LIVE).select_related("partnership", "current_period")
+    return [
+        plan
+        for plan in plans.order_by("partnership__name", "-period_start", "title")
+        if roles_of(user, plan.partnership_id) & REVIEWER_ROLES
+    ]
+
+
+def review_reference_date(period: ReportingPeriod | None, *, today: dt.date | None = None) -> dt.date:
+    """The day milestones are judged overdue on: the end of the quarter, or today if that is earlier."""
+    today = today or timezone.localdate()
+    if period is None:
+        return today
+    return min(period.end, today)
+
+
+def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: dt.date | None = None) -> QuerySet:
+    """A plan's live objectives, each annotated with its status, update and overdue milestones for a quarter."""
+    reference = review_reference_date(period, today=today)
+    period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period)
+    overdue = Milestone.objects.filter(objective=OuterRef("pk"), due_date__lt=reference).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gt=reference)
+    )
+    overdue_count = overdue.order_by().values("objective").annotate(n=Count("pk")).values("n")[:1]
+    status_rank = Case(
+        *[When(period_status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
+        default=Value(len(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        plan.objectives.exclude(state=Objective.State.STRUCK)
+        .select_related("section")
+        .annotate(
+            period_status=Coalesce(
+                Subquery(period_updates.values("rag_status")[:1]),
+                Value(RagStatus.NOT_UPDATED),
+                output_field=CharField(),
+            ),
+            period_update_id=Subquery(period_updates.values("pk")[:1]),
+            period_update_state=Subquery(period_updates.values("state")[:1]),
+            overdue_milestones=Coalesce(Subquery(overdue_count), Value(0), output_field=IntegerField()),
+        )
+        .annotate(status_rank=status_rank)
+    )
+
+
+def review_rows(queryset: QuerySet) -> QuerySet:
+    """What each row of the dashboard's list shows, prefetched."""
+    return queryset.prefetch_related(
+        Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+        "lead_groups",
+    )
+
+
+@dataclass
+class StatusCounts:
+    """How many items of one section (or of the whole plan) have each status."""
+
+    section_id: int | None
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+    is_total: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def ordered(self) -> list[tuple[str, str, int]]:
+        """(status, its words, count) worst first."""
+        return [(status, RagStatus(status).label, self.counts.get(status, 0)) for status in STATUS_ORDER]
+
+    @property
+    def section_param(self) -> str | None:
+        """The dashboard's `section` filter value that lists these items (None: every section)."""
+        if self.is_total:
+            return None
+        return str(self.section_id) if self.section_id is not None else "none"
+
+
+def status_counts_by_section(*, plan: Plan, queryset: QuerySet) -> tuple[list[StatusCounts], StatusCounts]:
+    """Counts of each status per section of the plan (sections in plan order) and in total, in one query."""
+    rows = queryset.order_by().values("section_id", "period_status").annotate(n=Count("pk", distinct=True))
+    by_section: dict[int | None, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        by_section[row["section_id"]][row["period_status"]] = row["n"]
+    sections = [
+        StatusCounts(section_id=section.pk, label=str(section), counts=by_section.get(section.pk, {}))
+        for section in plan.sections.order_by("position", "id")
+    ]
+    if None in by_section:
+        sections.append(StatusCounts(section_id=None, label="No section", counts=by_section[None]))
+    total: dict[str, int] = defaultdict(int)
+    for counts in by_section.values():
+        for status, n in counts.items():
+            total[status] += n
+    return sections, StatusCounts(section_id=None, label="All sections", counts=dict(total), is_total=True)
+
+
+def overdue_milestone_item_count(queryset: QuerySet) -> int:
+    """How many of the items have at least one overdue milestone."""
+    return queryset.filter(overdue_milestones__gt=0).count()
+
+
+def plan_quarters(plan: Plan) -> list[ReportingPeriod]:
+    """The quarters of a plan, for the period filter."""
+    return list(quarters_of_plan(plan))
+
+
+def review_period_for(plan: Plan, period_id: str | None) -> ReportingPeriod | None:
+    """The quarter chosen in the request if it belongs to the plan, else the plan's current quarter."""
+    if period_id and str(period_id).isdigit():
+        chosen = quarters_of_plan(plan).filter(pk=int(period_id)).first()
+        if chosen is not None:
+            return chosen
+    return current_period_for(plan)
+
+
+# The item page -----------------------------------------------------------------------------------------
+
+
+def objective_for_item_page(*, user: User, pk: int) -> Objective:
+    """An objective the user may see with everything its page shows, prefetched, or 404."""
+    updates = QuarterlyUpdate.objects.select_related(
+        "period", "author", "submitted_by", "reviewed_by"
+    ).prefetch_related(
+        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")),
+        Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("created_at")),
+        Prefetch("milestones_met"),
+    )
+    queryset = objectives_visible_to(user).select_related(
+        "plan__partnership", "plan__owning_group", "section__priority", "carried_forward_from"
+    )
+    return get_object_or_404(
+        queryset.prefetch_related(
+            "priorities",
+            "lead_agencies",
+            "lead_groups",
+            "indicators",
+            "actions",
+            "outcomes",
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+            Prefetch("milestones", queryset=Milestone.objects.select_related("lead")),
+            Prefetch("updates", queryset=updates.order_by("period__start")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author", "update__period")),
+            Prefetch("escalations", queryset=Escalation.objects.select_related("board", "raised_by", "update__period")),
+            Prefetch("proposals", queryset=ChangeProposal.objects.select_related("proposed_by", "decided_by")),
+        ),
+        pk=pk,
+    )
+
+
+@dataclass
+class OutcomeRow:
+    """One expected outcome with its status in each quarter (None where there is no update)."""
+
+    outcome: object
+    cells: list[OutcomeStatus | None]
+
+
+def outcome_status_table(objective: Objective) -> tuple[list[ReportingPeriod], list[OutcomeRow]]:
+    """Outcomes x quarters: the quarters that have an update, and each outcome's status in them."""
+    updates = list(objective.updates.all())
+    periods = [update.period for update in updates]
+    rows = []
+    for outcome in objective.outcomes.all():
+        cells = []
+        for update in updates:
+            status = next((s for s in update.outcome_statuses.all() if s.outcome_id == outcome.pk), None)
+            cells.append(status)
+        rows.append(OutcomeRow(outcome=outcome, cells=cells))
+    return periods, rows
+
+
+@dataclass
+class HistoryEntry:
+    """One recorded change: who did it, when, to what, and which fields moved from what to what."""
+
+    when: dt.datetime
+    who: str
+    subject: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+# Bookkeeping fields that say nothing to a reader.
+HISTORY_SKIP_FIELDS = {"created_at", "updated_at", "version", "id"}
+HISTORY_LIMIT = 60
+
+
+def _display(model, field_name: str, value) -> str:
+    if value in (None, ""):
+        return "(empty)"
+    model_field = model._meta.get_field(field_name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "j M Y, H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j M Y")
+    if hasattr(value, "get_full_name"):
+        return value.get_full_name() or value.get_username()
+    text = str(value)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _entries_for(records: list, subject_of, model) -> list[HistoryEntry]:
+    """Pair each historical record with the one before it (same object) and describe the difference."""
+    entries = []
+    previous: dict[int, object] = {}
+    m2m = {f.name for f in model._meta.many_to_many}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        who = record.history_user.get_full_name() or record.history_user.get_username() if record.history_user else ""
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if record.history_type == "+" or before is None:
+            entries.append(HistoryEntry(record.history_date, who or "System", subject_of(record), "Created", []))
+            continue
+        if record.history_type == "-":
+            entries.append(HistoryEntry(record.history_date, who or "System", subject_of(record), "Deleted", []))
+            continue
+        delta = record.diff_against(before, excluded_fields=HISTORY_SKIP_FIELDS | m2m, foreign_keys_are_objs=True)
+        changes = [
+            (
+                str(model._meta.get_field(change.field).verbose_name).capitalize(),
+                _display(model, change.field, change.old),
+                _display(model, change.field, change.new),
+            )
+            for change in delta.changes
+        ]
+        if changes:
+            entries.append(HistoryEntry(record.history_date, who or "System", subject_of(record), "Changed", changes))
+    return entries
+
+
+def objective_change_history(objective: Objective) -> list[HistoryEntry]:
+    """Who changed what and when on an objective, its updates, outcome statuses, proposals and escalations."""
+    periods = {update.pk: str(update.period) for update in objective.updates.all()}
+    outcomes = {outcome.pk: outcome.number for outcome in objective.outcomes.all()}
+    update_ids = list(periods)
+    entries: list[HistoryEntry] = []
+    entries += _entries_for(list(objective.history.select_related("history_user")), lambda r: "Objective", Objective)
+    entries += _entries_for(
+        list(QuarterlyUpdate.history.filter(objective_id=objective.pk).select_related("history_user")),
+        lambda r: f"{periods.get(r.id, 'Deleted')} update",
+        QuarterlyUpdate,
+    )
+    entries += _entries_for(
+        list(OutcomeStatus.history.filter(update_id__in=update_ids).select_related("history_user")),
+        lambda r: f"{periods.get(r.update_id, '')} outcome {outcomes.get(r.outcome_id, '')} status".strip(),
+        OutcomeStatus,
+    )
+    entries += _entries_for(
+        list(ChangeProposal.history.filter(objective_id=objective.pk).select_related("history_user")),
+        lambda r: "Proposal",
+        ChangeProposal,
+    )
+    entries += _entries_for(
+        list(Escalation.history.filter(objective_id=objective.pk).select_related("history_user")),
+        lambda r: "Escalation",
+        Escalation,
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:HISTORY_LIMIT]
+
+
+@dataclass
+class ItemPermissions:
+    """What the user may do on the item page."""
+
+    review: bool
+    write_update: bool
+
+    @property
+    def comment(self) -> bool:
+        return self.review or self.write_update
+
+    @property
+    def propose(self) -> bool:
+        return self.write_update
+
+
+def item_permissions(user: User, objective: Objective) -> ItemPermissions:
+    """The review and update rights of the user on one objective."""
+    return ItemPermissions(review=can_review(user, objective), write_update=can_edit_update(user, objective))
+
+
+def can_comment(user: User, objective: Objective) -> bool:
+    """Those who review an item or write its updates may comment on it."""
+    return can_review(user, objective) or can_edit_update(user, objective)
+
+
+def board_of(partnership_id: int) -> Group | None:
+    """The partnership's board / Responsible Authorities Group."""
+    return Group.objects.filter(partnership_id=partnership_id, kind=Group.Kind.BOARD).order_by("pk").first()
+
+
+# The meeting pack ---------------------------------------------------------------------------------------
+
+
+def group_get_for_user(*, user: User, pk: int) -> Group:
+    """A group of one of the user's partnerships, or 404."""
+    return get_object_or_404(groups_visible_to(user).select_related("partnership", "chair"), pk=pk)
+
+
+def groups_for_meeting_packs(*, user: User, partnership_id: int) -> QuerySet[Group]:
+    """The groups of a partnership, for links to their meeting packs."""
+    return groups_visible_to(user).filter(partnership_id=partnership_id).order_by("kind", "name")
+
+
+def objectives_owned_by_group(group: Group) -> QuerySet[Objective]:
+    """Objectives the group owns: it is one of their lead groups, or it keeps their plan."""
+    return Objective.objects.filter(
+        Q(lead_groups=group) | Q(plan__owning_group=group), plan__partnership_id=group.partnership_id
+    ).values("pk")
+
+
+@dataclass
+class PlanExceptions:
+    """One plan's exceptions for its current quarter."""
+
+    plan: Plan
+    period: ReportingPeriod | None
+    items: list[Objective]
+
+
+@dataclass
+class MeetingPack:
+    """Everything a group's next meeting goes through."""
+
+    group: Group
+    exceptions: list[PlanExceptions]
+    awaiting_review: list[QuarterlyUpdate]
+    escalations: list[Escalation]
+    proposals: list[ChangeProposal]
+
+
+def meeting_pack_for(*, group: Group, today: dt.date | None = None) -> MeetingPack:
+    """The exceptions, updates awaiting review, open escalations and pending proposals for a group."""
+    owned = objectives_owned_by_group(group)
+    plans = (
+        Plan.objects.filter(partnership_id=group.partnership_id, status=Plan.Status.LIVE, objectives__in=owned)
+        .distinct()
+        .select_related("current_period", "partnership")
+    )
+    exceptions = []
+    for plan in plans.order_by("-period_start", "title"):
+        period = current_period_for(plan, today=today)
+        items = (
+            objectives_for_review(plan=plan, period=period, today=today)
+            .filter(pk__in=owned)
+            .filter(Q(period_status__in=EXCEPTION_STATUSES) | Q(overdue_milestones__gt=0))
+            .order_by("status_rank", "section__position", "position", "id")
+        )
+        exceptions.append(PlanExceptions(plan=plan, period=period, items=list(review_rows(items))))
+    awaiting = (
+        QuarterlyUpdate.objects.filter(objective__in=owned, state=QuarterlyUpdate.State.SUBMITTED)
+        .select_related("objective", "period", "submitted_by")
+        .order_by("period__start", "objective__position")
+    )
+    escalation_filter = Q(objective__in=owned)
+    if group.kind == Group.Kind.BOARD:
+        escalation_filter |= Q(board=group)
+    escalations = (
+        Escalation.objects.filter(escalation_filter, resolved_at__isnull=True)
+        .select_related("objective", "update__period", "raised_by", "board")
+        .order_by("raised_at")
+    )
+    proposals = (
+        ChangeProposal.objects.filter(objective__in=owned, decision=ChangeProposal.Decision.PENDING)
+        .select_related("objective", "proposed_by")
+        .order_by("proposed_at")
+    )
+    return MeetingPack(
+        group=group,
+        exceptions=exceptions,
+        awaiting_review=list(awaiting),
+        escalations=list(escalations),
+        proposals=list(proposals),
+    )

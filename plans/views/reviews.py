@@ -1,0 +1,401 @@
+"""Pages of the review: the chairs' dashboard, decisions on updates and proposals, comments, meeting packs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from csp.models import RagStatus
+
+from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
+from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
+from ..models import ChangeProposal, Objective, QuarterlyUpdate
+from ..selectors.access import objectives_visible_to, updates_visible_to
+from ..selectors.browse import current_period_for
+from ..selectors.reviews import (
+    STATUS_ORDER,
+    StatusCounts,
+    group_get_for_user,
+    groups_for_meeting_packs,
+    item_permissions,
+    meeting_pack_for,
+    objective_change_history,
+    objective_for_item_page,
+    objectives_for_review,
+    outcome_status_table,
+    overdue_milestone_item_count,
+    plan_quarters,
+    plans_reviewable_by,
+    review_period_for,
+    review_reference_date,
+    review_rows,
+    status_counts_by_section,
+)
+from ..services.reviews import (
+    comment_create,
+    proposal_create,
+    proposal_decide,
+    update_approve,
+    update_escalate,
+    update_return,
+)
+
+PAGE_SIZE = 25
+# Parameters that pick the rows behind one number, not the filters the whole page is under.
+ROW_PICKERS = ("status", "section", "overdue", "sort", "page")
+
+# The dashboard chart ------------------------------------------------------------------------------------
+
+CHART_LABEL_WIDTH = 220
+CHART_BAR_WIDTH = 420
+CHART_BAR_HEIGHT = 26
+CHART_GAP = 14
+STATUS_FILL = {
+    RagStatus.RED: ("#d4351c", "#ffffff"),
+    RagStatus.AMBER: ("#ffdd00", "#0b0c0c"),
+    RagStatus.NOT_UPDATED: ("#b1b4b6", "#0b0c0c"),
+    RagStatus.GREEN: ("#00703c", "#ffffff"),
+}
+
+
+@dataclass
+class ChartSegment:
+    status: str
+    label: str
+    count: int
+    x: float
+    width: float
+    fill: str
+    text_fill: str
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass
+class ChartBar:
+    label: str
+    y: int
+    total: int
+    segments: list[ChartSegment]
+
+    @property
+    def text_y(self) -> int:
+        return self.y + CHART_BAR_HEIGHT // 2 + 5
+
+
+def status_chart(sections: list[StatusCounts]) -> dict:
+    """Geometry of a stacked bar chart (one bar per section), drawn as inline SVG by the template."""
+    largest = max((s.total for s in sections), default=0) or 1
+    labels = dict(RagStatus.choices)
+    bars = []
+    for index, section in enumerate(sections):
+        x = float(CHART_LABEL_WIDTH)
+        segments = []
+        for status, _label, count in section.ordered():
+            if not count:
+                continue
+            width = CHART_BAR_WIDTH * count / largest
+            fill, text_fill = STATUS_FILL[status]
+            segments.append(ChartSegment(status, labels[status], count, x, width, fill, text_fill))
+            x += width
+        label = section.label if len(section.label) <= 30 else section.label[:28] + "…"
+        bars.append(
+            ChartBar(label=label, y=index * (CHART_BAR_HEIGHT + CHART_GAP), total=section.total, segments=segments)
+        )
+    height = max(len(bars), 1) * (CHART_BAR_HEIGHT + CHART_GAP)
+    legend = [(labels[s], *STATUS_FILL[s]) for s in STATUS_ORDER]
+    return {
+        "bars": bars,
+        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 50,
+        "height": height,
+        "bar_height": CHART_BAR_HEIGHT,
+        "legend": legend,
+        "label_width": CHART_LABEL_WIDTH - 8,
+    }
+
+
+def _filter_data(request: HttpRequest):
+    data = request.GET.copy()
+    for name, value in DEFAULTS.items():
+        if not data.get(name):
+            data[name] = value
+    return data
+
+
+class ReviewDashboardView(LoginRequiredMixin, TemplateView):
+    """For a chair or coordinator: a plan's statuses for one quarter, then the exceptions behind them."""
+
+    template_name = "plans/review/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(page_title="Review", **kwargs)
+        plans = plans_reviewable_by(self.request.user)
+        if not plans:
+            return {**context, "plans": []}
+        plan = self._chosen_plan(plans)
+        period = review_period_for(plan, self.request.GET.get("period"))
+        base = objectives_for_review(plan=plan, period=period)
+        data = _filter_data(self.request)
+        filterset = ReviewFilter(data, queryset=base, plan=plan)
+        # The counts are under the page's filters but not the row pickers, so each number is a link
+        # to exactly the rows it counts: the same filters plus its section and status.
+        count_data = data.copy()
+        for name in ROW_PICKERS:
+            count_data.pop(name, None)
+        count_data["status"] = STATUS_ALL
+        counted = ReviewFilter(count_data, queryset=base, plan=plan).qs
+        sections, total = status_counts_by_section(plan=plan, queryset=counted)
+        paginator = Paginator(review_rows(filterset.qs), PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {
+            **context,
+            "plans": plans,
+            "plan": plan,
+            "period": period,
+            "quarters": plan_quarters(plan),
+            "reference_date": review_reference_date(period),
+            "filterset": filterset,
+            "sections": sections,
+            "total": total,
+            "statuses": [(s, RagStatus(s).label) for s in STATUS_ORDER],
+            "overdue_items": overdue_milestone_item_count(counted),
+            "struck_count": plan.objectives.filter(state=Objective.State.STRUCK).count(),
+            "chart": status_chart(sections),
+            "page_obj": page,
+            "list_label": _list_label(filterset),
+            "pagination": _pagination(page),
+            "groups": groups_for_meeting_packs(user=self.request.user, partnership_id=plan.partnership_id),
+        }
+
+    def _chosen_plan(self, plans):
+        wanted = self.request.GET.get("plan")
+        if not wanted:
+            return plans[0]
+        for plan in plans:
+            if str(plan.pk) == wanted:
+                return plan
+        raise Http404("No plan you review has this number.")
+
+
+def _list_label(filterset: ReviewFilter) -> str:
+    """Words for what the list shows: its status choice, and 'with milestones overdue' when so filtered."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    choices = dict(filterset.filters["status"].extra["choices"])
+    label = choices.get(cleaned.get("status") or DEFAULTS["status"], "")
+    if cleaned.get("overdue") == "yes":
+        label += ", with milestones overdue"
+    section = cleaned.get("section")
+    if section == "none":
+        label += ", in no section"
+    elif section:
+        label += f", in {section}"
+    return label
+
+
+def _pagination(page) -> list[int | None]:
+    """Page numbers to show, None for a gap: first, last, and the current page with its neighbours."""
+    count = page.paginator.num_pages
+    if count <= 1:
+        return []
+    wanted = {1, count, page.number - 1, page.number, page.number + 1}
+    shown: list[int | None] = []
+    for number in range(1, count + 1):
+        if number in wanted:
+            shown.append(number)
+        elif shown and shown[-1] is not None:
+            shown.append(None)
+    return shown
+
+
+# The item page ------------------------------------------------------------------------------------------
+
+
+def update_edit_url(objective: Objective, period_id: int | None) -> str:
+    """The lead officers' page for an update, if the updates pages are installed."""
+    if period_id is None:
+        return ""
+    try:
+        return reverse("plans:update_edit", kwargs={"pk": objective.pk, "period_pk": period_id})
+    except NoReverseMatch:
+        return ""
+
+
+def render_item_page(
+    request: HttpRequest,
+    *,
+    pk: int,
+    status: int = 200,
+    review_forms: dict[int, UpdateReviewForm] | None = None,
+    decision_forms: dict[int, ProposalDecisionForm] | None = None,
+    comment_form: CommentForm | None = None,
+    proposal_form: ProposalForm | None = None,
+) -> HttpResponse:
+    """The item page, with any bound forms that came back with errors."""
+    objective = objective_for_item_page(user=request.user, pk=pk)
+    plan = objective.plan
+    rights = item_permissions(request.user, objective)
+    updates = list(objective.updates.all())
+    review_forms = review_forms or {}
+    decision_forms = decision_forms or {}
+    for update in updates:
+        update.review_form = None
+        if rights.review and update.state == QuarterlyUpdate.State.SUBMITTED:
+            update.review_form = review_forms.get(update.pk) or UpdateReviewForm(prefix=f"review-{update.pk}")
+        update.escalated = any(e.update_id == update.pk for e in objective.escalations.all())
+        update.rag_meaning = plan.partnership.rag_meaning(update.rag_status)
+    proposals = list(objective.proposals.all())
+    for proposal in proposals:
+        proposal.decision_form = None
+        if rights.review and proposal.decision == ChangeProposal.Decision.PENDING:
+            proposal.decision_form = decision_forms.get(proposal.pk) or ProposalDecisionForm(
+                prefix=f"decide-{proposal.pk}"
+            )
+    current = current_period_for(plan)
+    periods, outcome_rows = outcome_status_table(objective)
+    forms_with_errors = [
+        f for f in (*review_forms.values(), *decision_forms.values(), comment_form, proposal_form) if f
+    ]
+    context = {
+        "page_title": str(objective),
+        "objective": objective,
+        "plan": plan,
+        "rights": rights,
+        "updates": updates,
+        "latest_update": updates[-1] if updates else None,
+        "current_period": current,
+        "update_url": update_edit_url(objective, current.pk if current else None) if rights.write_update else "",
+        "outcome_periods": periods,
+        "outcome_rows": outcome_rows,
+        "history": objective_change_history(objective),
+        "proposals": proposals,
+        "comment_form": (comment_form or CommentForm(prefix="comment", objective=objective))
+        if rights.comment
+        else None,
+        "proposal_form": (proposal_form or ProposalForm(prefix="proposal"))
+        if rights.propose and not objective.is_struck
+        else None,
+        "forms_with_errors": forms_with_errors,
+        "has_errors": any(f.errors for f in forms_with_errors),
+    }
+    return render(request, "plans/objective_detail.html", context, status=status)
+
+
+def _refused(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+class UpdateReviewView(LoginRequiredMixin, View):
+    """A chair's decision on a submitted update: approve, return with a comment, or escalate."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        update = get_object_or_404(updates_visible_to(request.user).select_related("objective", "period"), pk=pk)
+        form = UpdateReviewForm(request.POST, prefix=f"review-{update.pk}")
+        if form.is_valid():
+            decision = form.cleaned_data["decision"]
+            comment = form.cleaned_data["comment"]
+            try:
+                if decision == form.APPROVE:
+                    update_approve(reviewer=request.user, update=update, comment=comment)
+                    done = f"You approved the {update.period} update."
+                elif decision == form.RETURN:
+                    update_return(reviewer=request.user, update=update, comment=comment)
+                    done = f"You returned the {update.period} update to the lead officers. They have been e-mailed."
+                else:
+                    escalation = update_escalate(reviewer=request.user, update=update, note=comment)
+                    when = (
+                        escalation.meeting_date.strftime("%-d %B %Y") if escalation.meeting_date else "its next meeting"
+                    )
+                    done = f"You escalated this item to {escalation.board} for {when}."
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, done)
+                return redirect("plans:objective_detail", pk=update.objective_id)
+        return render_item_page(request, pk=update.objective_id, status=400, review_forms={update.pk: form})
+
+
+class CommentCreateView(LoginRequiredMixin, View):
+    """Add a comment to an item."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        objective = get_object_or_404(objectives_visible_to(request.user).select_related("plan"), pk=pk)
+        form = CommentForm(request.POST, prefix="comment", objective=objective)
+        if form.is_valid():
+            try:
+                comment_create(
+                    author=request.user,
+                    objective=objective,
+                    text=form.cleaned_data["text"],
+                    update=form.cleaned_data["update"],
+                )
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, "Your comment has been added.")
+                return redirect(reverse("plans:objective_detail", args=[objective.pk]) + "#comments")
+        return render_item_page(request, pk=objective.pk, status=400, comment_form=form)
+
+
+class ProposalCreateView(LoginRequiredMixin, View):
+    """A lead officer proposes to strike or change an objective."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        objective = get_object_or_404(objectives_visible_to(request.user).select_related("plan"), pk=pk)
+        form = ProposalForm(request.POST, prefix="proposal")
+        if form.is_valid():
+            try:
+                proposal = proposal_create(proposer=request.user, objective=objective, **form.cleaned_data)
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, f"Your proposal to {proposal.get_kind_display().lower()} is with the chair.")
+                return redirect(reverse("plans:objective_detail", args=[objective.pk]) + "#proposals")
+        return render_item_page(request, pk=objective.pk, status=400, proposal_form=form)
+
+
+class ProposalDecideView(LoginRequiredMixin, View):
+    """The chair approves or rejects a proposal."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        proposal = get_object_or_404(
+            ChangeProposal.objects.filter(objective__in=objectives_visible_to(request.user)), pk=pk
+        )
+        form = ProposalDecisionForm(request.POST, prefix=f"decide-{proposal.pk}")
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == form.APPROVE
+            try:
+                proposal = proposal_decide(
+                    reviewer=request.user, proposal=proposal, approve=approve, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, f"You {proposal.get_decision_display().lower()} the proposal.")
+                return redirect(reverse("plans:objective_detail", args=[proposal.objective_id]) + "#proposals")
+        return render_item_page(request, pk=proposal.objective_id, status=400, decision_forms={proposal.pk: form})
+
+
+# The meeting pack ---------------------------------------------------------------------------------------
+
+
+class MeetingPackView(LoginRequiredMixin, TemplateView):
+    """Everything for a group's next meeting, on one page that prints."""
+
+    template_name = "plans/review/meeting_pack.html"
+
+    def get_context_data(self, **kwargs):
+        group = group_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        pack = meeting_pack_for(group=group)
+        return super().get_context_data(page_title=f"Meeting pack: {group.name}", group=group, pack=pack, **kwargs)
