@@ -368,6 +368,18 @@ def objectives_owned_by_group(group: Group) -> QuerySet[Objective]:
     ).values("pk")
 
 
+def latest_reported_period(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
+    """The latest quarter up to the current one with a submitted or approved update: what a meeting reviews."""
+    current = current_period_for(plan, today=today)
+    reported = QuarterlyUpdate.objects.filter(
+        objective__plan=plan, state__in=[QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED]
+    )
+    if current is not None:
+        reported = reported.filter(period__start__lte=current.start)
+    latest = reported.select_related("period").order_by("-period__start").first()
+    return latest.period if latest else current
+
+
 @dataclass
 class PlanExceptions:
     """One plan's exceptions for its current quarter."""
@@ -398,7 +410,7 @@ def meeting_pack_for(*, group: Group, today: dt.date | None = None) -> MeetingPa
     )
     exceptions = []
     for plan in plans.order_by("-period_start", "title"):
-        period = current_period_for(plan, today=today)
+        period = latest_reported_period(plan, today=today)
         items = (
             objectives_for_review(plan=plan, period=period, today=today)
             .filter(pk__in=owned)

@@ -252,6 +252,9 @@ def render_item_page(
         update.review_form = None
         if rights.review and update.state == QuarterlyUpdate.State.SUBMITTED:
             update.review_form = review_forms.get(update.pk) or UpdateReviewForm(prefix=f"review-{update.pk}")
+        update.edit_url = (
+            update_edit_url(objective, update.period_id) if rights.write_update and update.is_editable else ""
+        )
         update.escalated = any(e.update_id == update.pk for e in objective.escalations.all())
         update.rag_meaning = plan.partnership.rag_meaning(update.rag_status)
     proposals = list(objective.proposals.all())

@@ -140,6 +140,13 @@ def test_the_item_page_links_lead_officers_to_the_update_page(client, world):
     assert reverse("plans:update_edit", kwargs={"pk": world.objective.pk, "period_pk": world.q2.pk}) in response.text
 
 
+def test_a_returned_update_links_its_lead_officer_to_change_it(client, world):
+    update_return(reviewer=world.user("chair"), update=world.update, comment="Add dates.")
+    client.force_login(world.user("lead"))
+    response = client.get(reverse("plans:objective_detail", args=[world.objective.pk]))
+    assert reverse("plans:update_edit", kwargs={"pk": world.objective.pk, "period_pk": world.q1.pk}) in response.text
+
+
 def test_the_item_page_shows_each_outcome_status_by_quarter(client, world):
     outcome = ExpectedOutcomeFactory(objective=world.objective, number=1, text="Two events held.")
     OutcomeStatusFactory(update=world.update, outcome=outcome, rag_status=RagStatus.RED, note="Not started.")
@@ -229,6 +236,13 @@ def test_the_groups_meeting_pack_lists_its_exceptions_and_pending_proposals(clie
     assert [item.pk for block in pack.exceptions for item in block.items] == [world.objective.pk]
     assert [p.reason for p in pack.proposals] == ["Covered elsewhere."]
     assert [u.pk for u in pack.awaiting_review] == [world.update.pk]
+
+
+def test_the_meeting_pack_shows_the_latest_quarter_with_submitted_updates(client, world):
+    client.force_login(world.user("chair"))
+    pack = client.get(reverse("plans:meeting_pack", args=[world.odg.pk])).context["pack"]
+    assert world.plan.current_period == world.q2
+    assert [block.period for block in pack.exceptions] == [world.q1]
 
 
 def test_another_groups_meeting_pack_leaves_out_this_item(client, world):
