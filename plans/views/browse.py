@@ -8,7 +8,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..selectors.browse import current_period_for, objectives_for_plan_page, partnerships_with_plans_for, plan_for_page
+from ..selectors.browse import (
+    current_period_for,
+    objectives_for_plan_page,
+    partnerships_with_plans_for,
+    plan_for_page,
+    quarters_of_plan,
+)
 from .reviews import render_item_page
 
 
@@ -26,7 +32,9 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = plan_for_page(user=self.request.user, pk=self.kwargs["pk"])
-        period = current_period_for(plan)
+        quarters = list(quarters_of_plan(plan))
+        chosen = self.request.GET.get("period", "")
+        period = next((q for q in quarters if str(q.pk) == chosen), None) or current_period_for(plan)
         objectives = list(objectives_for_plan_page(plan, period))
         sections = [(section, list(items)) for section, items in groupby(objectives, key=lambda o: o.section)]
         for objective in objectives:
