@@ -172,12 +172,22 @@ def _counts_chart(rows: list[PriorityStatusCounts], caption: str) -> str:
     return status_bar_chart(title=caption, bars=[(row.label, row.ordered) for row in rows])
 
 
+def _latest_reported_quarter(plan: Plan, quarters: list[ReportingPeriod]) -> ReportingPeriod:
+    """The half-year's latest quarter with a submitted update (its last quarter if none has one yet)."""
+    reported = set(
+        QuarterlyUpdate.objects.filter(
+            objective__plan=plan, period__in=quarters, state__in=REPORTED_UPDATE_STATES
+        ).values_list("period_id", flat=True)
+    )
+    return next((q for q in reversed(quarters) if q.pk in reported), quarters[-1])
+
+
 def plan_report_content(job: ReportJob) -> dict:
     """The board, Responsible Authorities Group or PCC report of a plan for the job's period."""
     plan, period = job.plan, job.period
     is_half_year = period.kind == ReportingPeriod.Kind.HALF_YEAR
     quarters = quarters_through(period)
-    status_period = quarters[-1] if is_half_year and quarters else period
+    status_period = _latest_reported_quarter(plan, quarters) if is_half_year and quarters else period
     periods = list({p.pk: p for p in [*quarters, status_period]}.values())
     objectives = list(plan_objectives_for_report(plan, periods))
     lines = [objective_line(objective, status_period, quarters) for objective in objectives]

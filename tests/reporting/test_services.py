@@ -275,3 +275,19 @@ def test_schedule_skips_a_plan_that_already_has_its_board_report(partnership, ma
     user = make_member(partnership, "analyst")
     report_request(user=user, kind="board", plan=report_plan.plan, period=report_plan.q2)
     assert board_reports_produce_due(today=report_plan.q2.update_deadline + dt.timedelta(days=1)) == []
+
+
+def test_pcc_report_shows_the_latest_quarter_with_updates_when_the_half_is_not_complete(
+    partnership, make_member, report_plan, django_capture_on_commit_callbacks
+):
+    from plans.models import QuarterlyUpdate
+
+    QuarterlyUpdate.objects.filter(period=report_plan.q2).delete()
+    user = make_member(partnership, "analyst")
+    job = _request(
+        django_capture_on_commit_callbacks, user=user, kind="pcc", plan=report_plan.plan, period=report_plan.h1
+    )
+    text = pdf_text(job)
+    assert "Status Q1 2014/15" in text
+    assert "First event planned." in text
+    assert "Plan total £3,700.50 £300.00" in text
