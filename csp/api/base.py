@@ -42,6 +42,12 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
             return self.queryset.none()
         return self.selector(request.user)
 
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            self.fail("does_not_exist", pk_value=data)
+
 
 def related_partnership_id(obj: models.Model) -> int | None:
     """The partnership a related object belongs to, where it belongs to one."""
@@ -104,6 +110,8 @@ def api_exception_handler(exc, context):
     return exception_handler(exc, context)
 
 
+# Object ids in paths: digits only, short enough for any database's integer.
+ID_PATTERN = "[0-9]{1,15}"
 # Token first, so a script with a bad or revoked token gets 401 with a WWW-Authenticate challenge.
 AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
 
@@ -114,6 +122,7 @@ class ScopedReadOnlyViewSet(ETagReadMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated]
     pagination_class = ApiPagination
+    lookup_value_regex = ID_PATTERN
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -125,6 +134,7 @@ class ScopedModelViewSet(ETagMixin, viewsets.ModelViewSet):
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated, PartnershipRolePermission]
     pagination_class = ApiPagination
+    lookup_value_regex = ID_PATTERN
     write_roles = EDITOR_ROLES
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 

@@ -10,9 +10,20 @@ import django_filters
 
 from csp.models import Agency, Group, Person, ReportingPeriod
 
+# Ids and small numbers are bounded so an absurd value is a 400, never a database overflow.
+MAX_ID = 2**53
+
 
 def id_filter(field_name: str, label: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field_name, label=label, distinct=True)
+    return django_filters.NumberFilter(
+        field_name=field_name, label=label, distinct=True, min_value=1, max_value=MAX_ID, decimal_places=0
+    )
+
+
+def small_number_filter(field_name: str, label: str) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        field_name=field_name, label=label, min_value=0, max_value=32767, decimal_places=0
+    )
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -44,6 +55,8 @@ class GroupFilter(django_filters.FilterSet):
 class ReportingPeriodFilter(django_filters.FilterSet):
     partnership = id_filter("partnership", "Partnership id")
     contains = django_filters.DateFilter(method="filter_contains", label="Periods that contain this date")
+    financial_year = small_number_filter("financial_year", "Financial year (2014 = 2014/15)")
+    number = small_number_filter("number", "Quarter 1-4, half 1-2, or 1 for the year")
 
     class Meta:
         model = ReportingPeriod

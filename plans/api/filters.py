@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from csp.api.filters import id_filter
+from csp.api.filters import MAX_ID, id_filter, small_number_filter
 from csp.models import RagStatus
 
 from ..models import ConsultationActivity, Milestone, Objective, Plan, QuarterlyUpdate, Review, Section
@@ -43,7 +43,11 @@ class ObjectiveFilter(django_filters.FilterSet):
     plan = id_filter("plan", "Plan id")
     section = id_filter("section", "Section id")
     priority = django_filters.NumberFilter(
-        method="filter_priority", label="Priority id (includes objectives addressing all priorities)"
+        method="filter_priority",
+        label="Priority id (includes objectives addressing all priorities)",
+        min_value=1,
+        max_value=MAX_ID,
+        decimal_places=0,
     )
     agency = id_filter("lead_agencies", "Lead agency id")
     group = id_filter("lead_groups", "Lead group id")
@@ -82,7 +86,7 @@ class QuarterlyUpdateFilter(django_filters.FilterSet):
     period = id_filter("period", "Reporting period id")
     status = django_filters.ChoiceFilter(field_name="rag_status", choices=RagStatus.choices, label="Overall status")
     lead_officer = id_filter("objective__leads__person", "Person id of a lead officer of the objective")
-    financial_year = django_filters.NumberFilter(field_name="period__financial_year", label="Financial year")
+    financial_year = small_number_filter("period__financial_year", "Financial year (2014 = 2014/15)")
 
     class Meta:
         model = QuarterlyUpdate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from csp.api.filters import id_filter
+from csp.api.filters import id_filter, small_number_filter
 from priorities.models import Indicator, IndicatorReading, Priority
 
 
@@ -35,9 +35,7 @@ class IndicatorFilter(django_filters.FilterSet):
 class IndicatorReadingFilter(django_filters.FilterSet):
     indicator = id_filter("indicator", "Indicator id")
     period = id_filter("period", "Reporting period id")
-    financial_year = django_filters.NumberFilter(
-        field_name="period__financial_year", label="Financial year (2014 = 2014/15)"
-    )
+    financial_year = small_number_filter("period__financial_year", "Financial year (2014 = 2014/15)")
 
     class Meta:
         model = IndicatorReading
