@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -69,7 +68,7 @@ class ReportJobSerializer(ScopedModelSerializer):
             return attrs["partnership"].pk
         return attrs["period"].partnership_id if attrs.get("period") is not None else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="Where to download the PDF, once done."))
     def get_download_url(self, job: ReportJob) -> str | None:
         if job.state != ReportJob.State.DONE or not job.pdf:
             return None
