@@ -15,16 +15,11 @@ from django.utils.formats import date_format
 
 from csp.models import Partnership, RagStatus, ReportingPeriod
 from plans.models import ExpectedOutcome, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
+from plans.selectors.status import REPORTED_UPDATE_STATES, reported_status
 
 from .charts import status_bar_chart
 from .models import ReportJob
-from .selectors import (
-    REPORTED_UPDATE_STATES,
-    PriorityStatusCounts,
-    plan_status_totals,
-    reported_status,
-    status_counts_by_priority,
-)
+from .selectors import PriorityStatusCounts, plan_status_totals, status_counts_by_priority
 
 
 @dataclass

@@ -9,10 +9,10 @@ from collections.abc import Iterable, Iterator
 from openpyxl import Workbook
 
 from csp.models import RagStatus
+from plans.selectors.status import REPORTED_UPDATE_STATES
 
 from .content import area_report_content, plan_objectives_for_report, quarters_through
 from .models import ReportJob
-from .selectors import REPORTED_UPDATE_STATES
 
 # A cell starting with one of these is read as a formula (or DDE) by Excel and LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

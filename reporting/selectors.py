@@ -7,17 +7,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from csp.models import Partnership, RagStatus, ReportingPeriod
+from csp.models import Partnership, ReportingPeriod
 from csp.selectors import REPORT_ROLES, User, partnership_ids_visible_to, partnerships_visible_to, roles_of
 from plans.models import Objective, Plan, QuarterlyUpdate
+from plans.selectors.status import STATUS_ORDER, reported_status
 from priorities.models import Priority
 
 from .models import ReportJob
-
-# Only updates a lead officer has submitted (or a reviewer approved) count in reports;
-# a draft or a returned update is "not updated" until it comes back.
-REPORTED_UPDATE_STATES = (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED)
-STATUS_ORDER = (RagStatus.RED, RagStatus.AMBER, RagStatus.GREEN, RagStatus.NOT_UPDATED)
 
 
 def report_jobs_visible_to(user: User) -> QuerySet[ReportJob]:
@@ -44,13 +40,6 @@ def can_request_reports(user: User, partnership: Partnership | int) -> bool:
 def partnerships_for_reports(user: User) -> list[Partnership]:
     """Partnerships where the user may ask for reports."""
     return [p for p in partnerships_visible_to(user) if can_request_reports(user, p)]
-
-
-def reported_status(update: QuarterlyUpdate | None) -> str:
-    """The status an update gives in a report: its RAG once submitted, else 'not updated'."""
-    if update is None or update.state not in REPORTED_UPDATE_STATES:
-        return RagStatus.NOT_UPDATED
-    return update.rag_status
 
 
 @dataclass

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     IntegerField,
     OuterRef,
@@ -44,9 +43,9 @@ from ..models import (
 )
 from .access import can_edit_update, can_review, objectives_visible_to, plans_visible_to
 from .browse import current_period_for, quarters_of_plan
+from .status import STATUS_ORDER, reported_status_expression
 
 # Exceptions first: the order a chair goes through them.
-STATUS_ORDER = [RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED, RagStatus.GREEN]
 EXCEPTION_STATUSES = [RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED]
 
 
@@ -85,11 +84,7 @@ def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: 
         plan.objectives.exclude(state=Objective.State.STRUCK)
         .select_related("section")
         .annotate(
-            period_status=Coalesce(
-                Subquery(period_updates.values("rag_status")[:1]),
-                Value(RagStatus.NOT_UPDATED),
-                output_field=CharField(),
-            ),
+            period_status=reported_status_expression(period),
             period_update_id=Subquery(period_updates.values("pk")[:1]),
             period_update_state=Subquery(period_updates.values("state")[:1]),
             overdue_milestones=Coalesce(Subquery(overdue_count), Value(0), output_field=IntegerField()),
