@@ -43,7 +43,7 @@ from ..models import (
 )
 from .access import can_edit_update, can_review, objectives_visible_to, plans_visible_to
 from .browse import current_period_for, quarters_of_plan
-from .status import STATUS_ORDER, reported_status_expression
+from .status import REPORTED_UPDATE_STATES, STATUS_ORDER, reported_status_expression
 
 # Exceptions first: the order a chair goes through them.
 EXCEPTION_STATUSES = [RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED]
@@ -156,12 +156,12 @@ def plan_quarters(plan: Plan) -> list[ReportingPeriod]:
 
 
 def review_period_for(plan: Plan, period_id: str | None) -> ReportingPeriod | None:
-    """The quarter chosen in the request if it belongs to the plan, else the plan's current quarter."""
+    """The quarter chosen in the request if it belongs to the plan, else the latest quarter with updates in."""
     if period_id and str(period_id).isdigit():
         chosen = quarters_of_plan(plan).filter(pk=int(period_id)).first()
         if chosen is not None:
             return chosen
-    return current_period_for(plan)
+    return latest_reported_period(plan)
 
 
 # The item page -----------------------------------------------------------------------------------------
@@ -366,9 +366,7 @@ def objectives_owned_by_group(group: Group) -> QuerySet[Objective]:
 def latest_reported_period(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
     """The latest quarter up to the current one with a submitted or approved update: what a meeting reviews."""
     current = current_period_for(plan, today=today)
-    reported = QuarterlyUpdate.objects.filter(
-        objective__plan=plan, state__in=[QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED]
-    )
+    reported = QuarterlyUpdate.objects.filter(objective__plan=plan, state__in=REPORTED_UPDATE_STATES)
     if current is not None:
         reported = reported.filter(period__start__lte=current.start)
     latest = reported.select_related("period").order_by("-period__start").first()

@@ -72,10 +72,17 @@ def _count_links(html: str) -> list[tuple[int, str]]:
     return [(int(number), unescape(href)) for href, number in links]
 
 
-def test_the_dashboard_defaults_to_the_first_live_plan_and_its_current_quarter(client, world):
+def test_the_dashboard_defaults_to_the_first_live_plan_and_the_latest_quarter_with_updates_in(client, world):
     client.force_login(world.user("chair"))
     response = _dashboard(client)
     assert response.context["plan"] == world.plan
+    # The plan's current quarter is Q2, but only Q1's updates are in: that is what the chair reviews.
+    assert response.context["period"] == world.q1
+
+
+def test_the_dashboard_shows_the_quarter_asked_for(client, world):
+    client.force_login(world.user("chair"))
+    response = _dashboard(client, period=world.q2.pk)
     assert response.context["period"] == world.q2
 
 
