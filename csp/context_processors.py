@@ -19,8 +19,10 @@ NAVIGATION = [
 
 def _navigation(request) -> list[dict]:
     user = request.user
-    roles = set(Role.values) if user.is_superuser else set(
-        MembershipRole.objects.filter(membership__user=user).values_list("role", flat=True)
+    roles = (
+        set(Role.values)
+        if user.is_superuser
+        else set(MembershipRole.objects.filter(membership__user=user).values_list("role", flat=True))
     )
     items = []
     for name, label, wanted in NAVIGATION:

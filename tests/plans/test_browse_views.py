@@ -59,7 +59,8 @@ def test_another_partnerships_plan_is_not_found(client, make_member):
 
 
 def test_home_lists_only_my_partnerships_plans(client, make_member):
-    mine, theirs = PlanFactory(title="Our plan"), PlanFactory(title="Their plan")
+    mine = PlanFactory(title="Our plan")
+    PlanFactory(title="Their plan")
     client.force_login(make_member(mine.partnership, "viewer"))
     content = client.get(reverse("home")).content.decode()
     assert "Our plan" in content
