@@ -12,6 +12,8 @@ import itertools
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -29,7 +31,17 @@ ROLES = [role.value for role in Role]
 
 
 @pytest.fixture
-def fuzz_world(db):
+def keep_test_connection():
+    """Like Django's test client: the WSGI app must not close the connection holding the test's transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(db, keep_test_connection):
     """Two partnerships' worth of objects, and a token per role in the first."""
     world = build_partnership_world()
     build_partnership_world()
