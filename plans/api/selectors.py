@@ -24,6 +24,7 @@ from ..models import (
     Section,
 )
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
+from ..selectors.status import REPORTED_UPDATE_STATES
 
 
 def plans_for_api(user: User) -> QuerySet[Plan]:
@@ -46,7 +47,7 @@ def consultations_for_api(user: User) -> QuerySet[ConsultationActivity]:
 
 
 def with_current_status(objectives: QuerySet[Objective], *, today: dt.date | None = None) -> QuerySet[Objective]:
-    """Annotate `current_status`: the status of the update for the plan's current quarter (else today's quarter)."""
+    """Annotate `current_status`: the reported status in the plan's current quarter (else today's quarter)."""
     today = today or timezone.localdate()
     todays_quarter = ReportingPeriod.objects.filter(
         partnership=OuterRef("plan__partnership"),
@@ -54,9 +55,10 @@ def with_current_status(objectives: QuerySet[Objective], *, today: dt.date | Non
         start__lte=today,
         end__gte=today,
     ).values("pk")[:1]
-    status = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=OuterRef("status_period")).values(
-        "rag_status"
-    )[:1]
+    # The shared rule (plans.selectors.status): only a submitted or approved update gives a status.
+    status = QuarterlyUpdate.objects.filter(
+        objective=OuterRef("pk"), period=OuterRef("status_period"), state__in=REPORTED_UPDATE_STATES
+    ).values("rag_status")[:1]
     return objectives.annotate(status_period=Coalesce(F("plan__current_period"), Subquery(todays_quarter))).annotate(
         current_status=Coalesce(Subquery(status), Value(RagStatus.NOT_UPDATED), output_field=CharField())
     )

@@ -199,7 +199,8 @@ class ObjectiveSerializer(ScopedModelSerializer):
     current_status = serializers.ChoiceField(
         choices=RagStatus.choices,
         read_only=True,
-        help_text="Status in the plan's current quarter (its chosen one, else the quarter of today).",
+        help_text="Status in the plan's current quarter (its chosen one, else today's): the submitted or "
+        "approved update's status, else 'not_updated'.",
     )
 
     class Meta:
