@@ -14,15 +14,10 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import MembershipFactory, PartnershipFactory
+from tests.service_checks import REQUIRE_SERVICES, service_missing
 
-REQUIRE_SERVICES = os.environ.get("CSP_REQUIRE_SERVICES") == "1"
-
-
-def service_missing(reason: str) -> None:
-    """Skip locally, fail in CI, when a service a test needs is not there."""
-    if REQUIRE_SERVICES:
-        pytest.fail(f"service required but missing: {reason}")
-    pytest.skip(reason)
+# One session-wide Chromium for every browser test, wherever it lives (tests/browser, tests/reporting...).
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import service_missing
+from tests.service_checks import service_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 

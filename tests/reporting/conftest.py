@@ -11,9 +11,6 @@ import pytest
 from csp.models import RagStatus, ReportingPeriod
 from csp.services import reporting_periods_ensure
 from plans.models import Objective, Plan, QuarterlyUpdate
-
-# The browser fixtures (Chromium through Playwright) for tests/reporting/test_browser.py.
-from tests.browser.conftest import axe_violations, browser, page, screenshot, sign_in  # noqa: F401
 from tests.factories import (
     ExpectedOutcomeFactory,
     ObjectiveFactory,

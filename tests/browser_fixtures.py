@@ -1,4 +1,4 @@
-"""Playwright driving Debian's Chromium against the live test server.
+"""Playwright driving Debian's Chromium against the live test server (a pytest plugin of tests/conftest.py).
 
 Chromium comes from Debian's package (`make test` installs it); Playwright never downloads a
 browser here. A missing Chromium skips these tests locally and fails them in CI.
@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import service_missing
 from tests.factories import PASSWORD
+from tests.service_checks import service_missing
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CSP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(os.environ.get("CSP_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("CSP_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"))
 
 
 @pytest.fixture(scope="session")
