@@ -13,36 +13,27 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Membership, Role
 
-# How each model reaches its partnership.
-PARTNERSHIP_LOOKUPS: dict[str, str] = {
-    "csp.partnership": "pk",
-    "csp.partnershippopulation": "partnership",
-    "csp.agency": "partnership",
-    "csp.person": "partnership",
-    "csp.group": "partnership",
-    "csp.membership": "partnership",
-    "csp.membershiprole": "membership__partnership",
-    "csp.reportingperiod": "partnership",
-    "priorities.priority": "partnership",
-    "priorities.theme": "priority__partnership",
-    "priorities.indicator": "partnership",
-    "priorities.indicatorreading": "indicator__partnership",
-    "plans.plan": "partnership",
-    "plans.section": "plan__partnership",
-    "plans.consultationactivity": "plan__partnership",
-    "plans.objective": "plan__partnership",
-    "plans.objectivelead": "objective__plan__partnership",
-    "plans.action": "objective__plan__partnership",
-    "plans.expectedoutcome": "objective__plan__partnership",
-    "plans.milestone": "objective__plan__partnership",
-    "plans.quarterlyupdate": "objective__plan__partnership",
-    "plans.outcomestatus": "update__objective__plan__partnership",
-    "plans.review": "update__objective__plan__partnership",
-    "plans.escalation": "objective__plan__partnership",
-    "plans.changeproposal": "objective__plan__partnership",
-    "plans.comment": "objective__plan__partnership",
-    "plans.reminder": "period__partnership",
-}
+# How each model reaches its partnership; each app registers its own models (register_partnership_lookups).
+PARTNERSHIP_LOOKUPS: dict[str, str] = {}
+
+
+def register_partnership_lookups(lookups: dict[str, str]) -> None:
+    """Say how an app's models ('app.model' -> ORM path to the partnership) are scoped in the admin."""
+    PARTNERSHIP_LOOKUPS.update(lookups)
+
+
+register_partnership_lookups(
+    {
+        "csp.partnership": "pk",
+        "csp.partnershippopulation": "partnership",
+        "csp.agency": "partnership",
+        "csp.person": "partnership",
+        "csp.group": "partnership",
+        "csp.membership": "partnership",
+        "csp.membershiprole": "membership__partnership",
+        "csp.reportingperiod": "partnership",
+    }
+)
 
 
 def coordinated_partnership_ids(user) -> list[int]:
@@ -99,7 +90,7 @@ def coordinator_permissions() -> list:
 
     labels = [label for label in PARTNERSHIP_LOOKUPS if label != "csp.partnership"]
     models = [apps.get_model(label) for label in labels]
-    permissions = Permission.objects.filter(content_type__app_label__in=["csp", "priorities", "plans"])
+    permissions = Permission.objects.filter(content_type__app_label__in={m._meta.app_label for m in models})
     wanted = {(m._meta.app_label, m._meta.model_name) for m in models}
     chosen = [
         p

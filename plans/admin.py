@@ -2,7 +2,12 @@
 
 from django.contrib import admin
 
-from csp.admin_scoping import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, PartnershipScopedInline
+from csp.admin_scoping import (
+    PartnershipScopedAdmin,
+    PartnershipScopedHistoryAdmin,
+    PartnershipScopedInline,
+    register_partnership_lookups,
+)
 
 from .models import (
     Action,
@@ -20,6 +25,26 @@ from .models import (
     Reminder,
     Review,
     Section,
+)
+
+register_partnership_lookups(
+    {
+        "plans.plan": "partnership",
+        "plans.section": "plan__partnership",
+        "plans.consultationactivity": "plan__partnership",
+        "plans.objective": "plan__partnership",
+        "plans.objectivelead": "objective__plan__partnership",
+        "plans.action": "objective__plan__partnership",
+        "plans.expectedoutcome": "objective__plan__partnership",
+        "plans.milestone": "objective__plan__partnership",
+        "plans.quarterlyupdate": "objective__plan__partnership",
+        "plans.outcomestatus": "update__objective__plan__partnership",
+        "plans.review": "update__objective__plan__partnership",
+        "plans.escalation": "objective__plan__partnership",
+        "plans.changeproposal": "objective__plan__partnership",
+        "plans.comment": "objective__plan__partnership",
+        "plans.reminder": "period__partnership",
+    }
 )
 
 

@@ -2,9 +2,18 @@
 
 from django.contrib import admin
 
-from csp.admin_scoping import PartnershipScopedHistoryAdmin, PartnershipScopedInline
+from csp.admin_scoping import PartnershipScopedHistoryAdmin, PartnershipScopedInline, register_partnership_lookups
 
 from .models import Indicator, IndicatorReading, Priority, Theme
+
+register_partnership_lookups(
+    {
+        "priorities.priority": "partnership",
+        "priorities.theme": "priority__partnership",
+        "priorities.indicator": "partnership",
+        "priorities.indicatorreading": "indicator__partnership",
+    }
+)
 
 
 class ThemeInline(PartnershipScopedInline):

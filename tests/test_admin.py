@@ -12,6 +12,7 @@ from django.urls import reverse
 from csp.models import Group, PartnershipPopulation
 from plans.models import ChangeProposal, Comment, ConsultationActivity, Escalation, Reminder, Review
 from priorities.models import Theme
+from reporting.models import ReportJob
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -53,6 +54,9 @@ def one_of_everything(db):
     )
     Comment.objects.create(objective=objective, author=user, text="Why is it red?")
     lead = objective.leads.first()
+    ReportJob.objects.create(
+        kind=ReportJob.Kind.BOARD, partnership=partnership, plan=plan, period=update.period, requested_by=user
+    )
     Reminder.objects.create(
         person=lead.person, period=update.period, kind=Reminder.Kind.BEFORE_DEADLINE, email="lead@example.org"
     )
@@ -66,7 +70,7 @@ def admin_client_logged_in(client, db):
     return client
 
 
-OUR_APPS = {"csp", "priorities", "plans"}  # reporting's admin is covered in tests/reporting
+OUR_APPS = {"csp", "priorities", "plans", "reporting"}
 REGISTERED = sorted(
     ((model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label in OUR_APPS),
     key=lambda item: item[0]._meta.label,
