@@ -109,6 +109,23 @@ def report_is_stuck(job: ReportJob, *, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) - job.started_at > dt.timedelta(seconds=limit)
 
 
+def report_jobs_fail_stuck(*, now: dt.datetime | None = None) -> list[int]:
+    """Mark failed (with a reason, so they can be retried) the jobs left 'rendering' past every time limit.
+
+    A worker killed by its hard time limit acknowledges the message, so nobody redelivers it; this
+    sweep, run by Celery beat, means no job stays 'rendering' for ever.
+    """
+    stuck = [
+        job.pk for job in ReportJob.objects.filter(state=ReportJob.State.RENDERING) if report_is_stuck(job, now=now)
+    ]
+    for job_id in stuck:
+        _fail(
+            job_id,
+            "The report took longer than the time limit and was stopped. Try again, or ask for a shorter period.",
+        )
+    return stuck
+
+
 def _claim(job_id: int) -> ReportJob | None:
     """Lock the job and mark it rendering; None when there is nothing to do."""
     with transaction.atomic():

@@ -23,3 +23,9 @@ def render_report(job_id: int) -> str:
 def produce_due_board_reports() -> list[int]:
     """Daily: queue the board reports of plans whose quarter's update deadline has passed."""
     return [job.pk for job in services.board_reports_produce_due()]
+
+
+@shared_task
+def fail_stuck_reports() -> list[int]:
+    """Every few minutes: jobs left 'rendering' past the time limits become 'failed' and can be retried."""
+    return services.report_jobs_fail_stuck()

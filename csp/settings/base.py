@@ -208,4 +208,5 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.produce_due_board_reports",
         "schedule": crontab(hour=6, minute=30),
     },
+    "fail-stuck-reports": {"task": "reporting.tasks.fail_stuck_reports", "schedule": crontab(minute="*/10")},
 }

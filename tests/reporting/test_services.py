@@ -291,3 +291,26 @@ def test_pcc_report_shows_the_latest_quarter_with_updates_when_the_half_is_not_c
     assert "Status Q1 2014/15" in text
     assert "First event planned." in text
     assert "Plan total £3,700.50 £300.00" in text
+
+
+def test_the_sweep_fails_jobs_left_rendering_past_every_time_limit(partnership, make_member, report_plan, settings):
+    from django.utils import timezone
+
+    user = make_member(partnership, "analyst")
+    limit = settings.CELERY_TASK_TIME_LIMIT + settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    stuck = report_request(user=user, kind="board", plan=report_plan.plan, period=report_plan.q2)
+    recent = report_request(user=user, kind="rag", plan=report_plan.plan, period=report_plan.q2)
+    now = timezone.now()
+    ReportJob.objects.filter(pk=stuck.pk).update(
+        state="rendering", attempts=1, started_at=now - dt.timedelta(seconds=limit + 60)
+    )
+    ReportJob.objects.filter(pk=recent.pk).update(state="rendering", attempts=1, started_at=now)
+
+    assert services.report_jobs_fail_stuck(now=now) == [stuck.pk]
+
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert stuck.state == "failed"
+    assert "time limit" in stuck.failure_reason
+    assert recent.state == "rendering"
+    assert report_retry(user=user, job=stuck).state == "queued"
