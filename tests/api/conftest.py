@@ -165,3 +165,23 @@ def api_as(member):
 
 
 ROLES = [role.value for role in Role]
+
+
+# Every list endpoint of the API, for the permission and query-count matrices.
+ENDPOINTS = [
+    "partnerships",
+    "agencies",
+    "people",
+    "groups",
+    "reporting-periods",
+    "priorities",
+    "indicators",
+    "indicator-readings",
+    "plans",
+    "sections",
+    "consultation-activities",
+    "objectives",
+    "updates",
+    "reviews",
+    "reports",
+]

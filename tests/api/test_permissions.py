@@ -8,28 +8,11 @@ from rest_framework.test import APIClient
 from csp.models import Agency
 from plans.models import QuarterlyUpdate, Review
 from reporting.models import ReportJob
-from tests.api.conftest import client_for
+from tests.api.conftest import ENDPOINTS, client_for
 from tests.factories import MembershipFactory, ObjectiveLeadFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = [
-    "partnerships",
-    "agencies",
-    "people",
-    "groups",
-    "reporting-periods",
-    "priorities",
-    "indicators",
-    "indicator-readings",
-    "plans",
-    "sections",
-    "consultation-activities",
-    "objectives",
-    "updates",
-    "reviews",
-    "reports",
-]
 WRITABLE_BY_COORDINATOR = [e for e in ENDPOINTS if e not in ("updates", "reviews", "reports")]
 # Endpoints whose objects are never changed or deleted through the API, only created.
 CREATE_ONLY = ("reviews", "reports")

@@ -6,27 +6,10 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import build_partnership_world, client_for
+from tests.api.conftest import ENDPOINTS, build_partnership_world, client_for
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = [
-    "partnerships",
-    "agencies",
-    "people",
-    "groups",
-    "reporting-periods",
-    "priorities",
-    "indicators",
-    "indicator-readings",
-    "plans",
-    "sections",
-    "consultation-activities",
-    "objectives",
-    "updates",
-    "reviews",
-    "reports",
-]
 # Session/token lookup, roles, count, page, and one query per prefetched relation.
 MAX_QUERIES = 14
 
