@@ -14,7 +14,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
 COPY --from=assets /app/node_modules/htmx.org/dist node_modules/htmx.org/dist

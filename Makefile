@@ -9,13 +9,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= csp.settings.dev
 
-.PHONY: help setup venv assets system-deps migrate demo run worker beat test lint format clean bench
+# Dependencies: edit requirements.in / requirements-dev.in (direct pins with a why), then `make lock`
+# compiles requirements.txt / requirements-dev.txt with every transitive pin and its sha256 hashes;
+# installs refuse any file whose hash differs (--require-hashes). `make audit` checks the pins
+# against the PyPI/OSV advisory database (needs that network).
+.PHONY: lock audit help setup venv assets system-deps migrate demo run worker beat test lint format clean bench cluster-test
 
 help:
 	@echo "make run    - set up (venv, dependencies, assets, migrations, demo data) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - set up and run the whole suite (uses PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make worker - a Celery worker (needs REDIS_URL); make beat - the Celery beat scheduler"
 	@echo "make lint   - ruff and the migrations check; make bench - the report benchmark"
+	@echo "make cluster-test - nginx, 2 web, PgBouncer, 2 workers, beat and S3 on loopback, loaded and broken on purpose"
 
 setup: venv assets
 
@@ -23,7 +28,7 @@ setup: venv assets
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -40,12 +45,14 @@ static/build/app.css: node_modules/.installed static/scss/app.scss
 assets: static/build/app.css
 
 # Debian packages the tests use: Chromium for browser tests, poppler for PDF pages,
-# docker-compose to validate the compose file. Installed only when missing and when root.
+# docker-compose to validate the compose file, nginx-light and pgbouncer for `make cluster-test`. Installed only when missing and when root.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
+	command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || missing="$$missing pgbouncer"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -81,9 +88,50 @@ test: setup system-deps lint
 bench: setup
 	DJANGO_SETTINGS_MODULE=csp.settings.test $(PY) reporting/benchmarks/board_report.py
 
+# --- cluster test (issue 16): no Docker; loopback ports CLUSTER_BASE_PORT.. (default 8160..8164);
+# needs PostgreSQL (a fresh CLUSTER_DB, default csp_cluster) and Redis (REDIS_URL) running.
+# Its last line is `cluster-test: N passed, M failed`. docs/deployment.md "Cluster test".
+cluster-test: setup system-deps
+	$(PY) scripts/cluster_test.py
+
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 test-artifacts
+
+# --- Scale and operations (issue 15) ---------------------------------------------------------
+# make bench-scale [N=300] - national-scale page benchmark on PostgreSQL (needs DATABASE_URL; uses BENCH_DB)
+# make backup [BACKUP_DIR=backups] - pg_dump -Fc of DATABASE_URL plus a tar of the media folder
+# make restore BACKUP=backups/<stamp> - restores both (the database is replaced)
+# make surge [SURGE_SECONDS=120] - quarter-end mixed load with locust against gunicorn on loopback
+.PHONY: bench-scale backup restore surge
+N ?= 300
+BENCH_DB ?= csp_bench
+BACKUP_DIR ?= backups
+SURGE_SECONDS ?= 120
+
+bench-scale: setup
+	N=$(N) BENCH_DB=$(BENCH_DB) $(PY) scripts/bench_scale.py --partnerships $(N)
+
+backup: setup
+	$(PY) scripts/backup.py backup --out $(BACKUP_DIR)
+
+restore: setup
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<stamp>"; exit 2; }
+	$(PY) scripts/backup.py restore $(BACKUP)
+
+surge: setup
+	BENCH_DB=$(BENCH_DB) $(PY) scripts/surge/run.py --seconds $(SURGE_SECONDS)
+
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header
+lock: venv
+	$(PIP) install --quiet uv
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) requirements-dev.in -o requirements-dev.txt
+
+audit: venv
+	$(PIP) install --quiet pip-audit
+	$(VENV)/bin/pip-audit --require-hashes --disable-pip -r requirements.txt
+	$(VENV)/bin/pip-audit --require-hashes --disable-pip -r requirements-dev.txt

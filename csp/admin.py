@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .admin_scoping import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, PartnershipScopedInline
+from .admin_scoping import PartnershipScopedHistoryAdmin, PartnershipScopedInline
 from .models import (
     Agency,
     Group,
@@ -30,7 +30,7 @@ class PartnershipAdmin(PartnershipScopedHistoryAdmin):
 
 
 @admin.register(PartnershipPopulation)
-class PartnershipPopulationAdmin(PartnershipScopedAdmin):
+class PartnershipPopulationAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["partnership", "financial_year", "population", "source"]
     list_filter = ["partnership"]
 
@@ -83,7 +83,7 @@ class MembershipAdmin(PartnershipScopedHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(PartnershipScopedAdmin):
+class ReportingPeriodAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["label", "partnership", "kind", "start", "end", "update_deadline"]
     list_filter = ["partnership", "kind", "financial_year"]
     search_fields = ["partnership__name"]

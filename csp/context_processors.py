@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from .models import MembershipRole, Role
+from .models import Role
+from .selectors import roles_anywhere
 
 # (url name, label, roles that see it; None = everyone signed in).
 NAVIGATION = [
@@ -13,17 +14,15 @@ NAVIGATION = [
     ("plans:my_items", "My items", {Role.LEAD_OFFICER, Role.COORDINATOR}),
     ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
     ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
+    ("coordinator:audit_home", "Audit", {Role.COORDINATOR}),
     ("csp:api_tokens", "API tokens", None),
+    ("csp:two_factor", "Two-factor sign-in", None),
 ]
 
 
 def _navigation(request) -> list[dict]:
-    user = request.user
-    roles = (
-        set(Role.values)
-        if user.is_superuser
-        else set(MembershipRole.objects.filter(membership__user=user).values_list("role", flat=True))
-    )
+    # The same per-request role lookup as every access decision (csp.selectors.roles_by_partnership).
+    roles = roles_anywhere(request.user)
     items = []
     for name, label, wanted in NAVIGATION:
         if wanted is not None and not roles & wanted:

@@ -20,6 +20,27 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ArchivableModel(models.Model):
+    """A row a partnership's users archive instead of deleting: who, when and why; a coordinator restores it.
+
+    Archived rows leave lists, counts and reports (the selectors' `include_archived=False`) but stay
+    readable by id, and their history is kept.
+    """
+
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    archive_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
 class RagStatus(models.TextChoices):
     """Red / amber / green delivery status (not the Responsible Authorities Group)."""
 
@@ -73,6 +94,8 @@ class PartnershipPopulation(models.Model):
     population = models.PositiveIntegerField()
     source = models.CharField(max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["partnership", "financial_year"]
         constraints = [
@@ -116,7 +139,7 @@ class Agency(TimeStampedModel):
         return self.short_name or self.name
 
 
-class Person(TimeStampedModel):
+class Person(ArchivableModel, TimeStampedModel):
     """Someone named in a plan; may have no login yet and be linked to a user later."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="people")
@@ -223,6 +246,9 @@ class MembershipRole(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    # Role grants and removals appear on the partnership's audit page.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["membership", "role"]
         constraints = [
@@ -248,6 +274,8 @@ class ReportingPeriod(models.Model):
     start = models.DateField()
     end = models.DateField()
     update_deadline = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "start", "kind"]
@@ -283,3 +311,8 @@ class ReportingPeriod(models.Model):
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
+
+
+# API tokens live with their services and authentication (csp/tokens.py); imported here so the
+# app's models are all registered when models.py loads.
+from .tokens import ApiToken  # noqa: E402,F401

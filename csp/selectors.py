@@ -25,7 +25,28 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
 
 
 def partnership_ids_visible_to(user: User) -> QuerySet:
+    """The ids of partnerships_visible_to, as a subquery for filters."""
     return partnerships_visible_to(user).values("id")
+
+
+def roles_by_partnership(user: User) -> dict[int, frozenset[str]]:
+    """The user's roles in each partnership they belong to: one query, then kept on the user for the request.
+
+    Every role decision (pages, API, admin, navigation, reports) reads this, so a request looks the
+    roles up once. A membership with no role still appears (it gives sight of the partnership).
+    """
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_csp_roles_by_partnership", None)
+    if cached is None:
+        found: dict[int, set[str]] = {}
+        for partnership_id, role in Membership.objects.filter(user=user).values_list("partnership_id", "roles__role"):
+            found.setdefault(partnership_id, set())
+            if role:
+                found[partnership_id].add(role)
+        cached = {pk: frozenset(roles) for pk, roles in found.items()}
+        user._csp_roles_by_partnership = cached
+    return cached
 
 
 def roles_of(user: User, partnership: Partnership | int) -> frozenset[str]:
@@ -35,17 +56,50 @@ def roles_of(user: User, partnership: Partnership | int) -> frozenset[str]:
     if user.is_superuser:
         return frozenset(Role.values)
     partnership_id = partnership if isinstance(partnership, int) else partnership.pk
-    cache = getattr(user, "_csp_roles_cache", None)
-    if cache is None:
-        cache = {}
-        for membership in Membership.objects.filter(user=user).prefetch_related("roles"):
-            cache[membership.partnership_id] = frozenset(r.role for r in membership.roles.all())
-        user._csp_roles_cache = cache
-    return cache.get(partnership_id, frozenset())
+    return roles_by_partnership(user).get(partnership_id, frozenset())
 
 
 def has_role(user: User, partnership: Partnership | int, *roles: str) -> bool:
+    """The user holds one of `roles` in that partnership."""
     return bool(roles_of(user, partnership) & set(roles))
+
+
+def roles_anywhere(user: User) -> frozenset[str]:
+    """Every role the user holds in any partnership (all roles for a superuser): what the navigation offers."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role.values)
+    return frozenset().union(*roles_by_partnership(user).values())
+
+
+def landing_url(user: User) -> str:
+    """Where signing in lands: My items for a user who is only a lead officer, the home page for everyone else."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    if roles_anywhere(user) == {Role.LEAD_OFFICER}:
+        return reverse("plans:my_items")
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def holds_role_anywhere(user: User, *roles: str) -> bool:
+    """The user holds one of `roles` in at least one partnership."""
+    return bool(roles_anywhere(user) & set(roles))
+
+
+def partnership_ids_with_role(user: User, *roles: str) -> list[int]:
+    """Ids of the partnerships where the user holds one of `roles` (every partnership for a superuser)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return list(Partnership.objects.values_list("pk", flat=True))
+    return sorted(pk for pk, held in roles_by_partnership(user).items() if held & set(roles))
+
+
+def coordinated_partnership_ids(user: User) -> list[int]:
+    """Ids of the partnerships the user coordinates: the admin's scope, the reminders page's scope."""
+    return partnership_ids_with_role(user, Role.COORDINATOR)
 
 
 def people_of(user: User) -> QuerySet[Person]:
@@ -63,8 +117,10 @@ def groups_visible_to(user: User) -> QuerySet[Group]:
     return Group.objects.filter(partnership__in=partnership_ids_visible_to(user))
 
 
-def people_visible_to(user: User) -> QuerySet[Person]:
-    return Person.objects.filter(partnership__in=partnership_ids_visible_to(user))
+def people_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Person]:
+    """People of the user's partnerships (archived ones only when asked: detail lookups, restore)."""
+    people = Person.objects.filter(partnership__in=partnership_ids_visible_to(user))
+    return people if include_archived else people.filter(archived_at__isnull=True)
 
 
 def reporting_periods_visible_to(user: User) -> QuerySet[ReportingPeriod]:

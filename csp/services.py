@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 
-from .models import Partnership, ReportingPeriod
+from .models import ArchivableModel, Partnership, ReportingPeriod
+from .selectors import EDITOR_ROLES, has_role
 
 QUARTER_START_MONTHS = (4, 7, 10, 1)  # Q1 April-June ... Q4 January-March
 
@@ -71,3 +74,57 @@ def coordinator_admin_access_grant(*, user) -> None:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     user.groups.add(group)
+
+
+# Archive instead of delete
+
+
+def record_partnership_id(record: models.Model) -> int | None:
+    """The partnership a row belongs to, by the route its app declared (csp.admin_scoping.PARTNERSHIP_LOOKUPS)."""
+    from .admin_scoping import PARTNERSHIP_LOOKUPS
+
+    lookup = PARTNERSHIP_LOOKUPS.get(record._meta.label_lower)
+    if lookup is None:
+        return None
+    if lookup == "pk":
+        return record.pk
+    return type(record)._default_manager.filter(pk=record.pk).values_list(lookup, flat=True).first()
+
+
+def _locked_for_archive(*, user, record: ArchivableModel) -> ArchivableModel:
+    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    partnership_id = record_partnership_id(locked)
+    if partnership_id is None or not has_role(user, partnership_id, *EDITOR_ROLES):
+        raise PermissionDenied("Only a coordinator of the partnership can archive or restore its records.")
+    return locked
+
+
+@transaction.atomic
+def record_archive(*, user, record: ArchivableModel, reason: str = "") -> ArchivableModel:
+    """Archive a row instead of deleting it: who, when and why are kept, and its history says so."""
+    locked = _locked_for_archive(user=user, record=record)
+    if locked.is_archived:
+        raise ValidationError(f"This {locked._meta.verbose_name} is already archived.")
+    locked.archived_at = timezone.now()
+    locked.archived_by = user
+    locked.archive_reason = reason.strip()
+    locked._change_reason = f"Archived: {locked.archive_reason}" if locked.archive_reason else "Archived"
+    # Named here, not left to the request middleware: an API token is authenticated after it has run.
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def record_restore(*, user, record: ArchivableModel) -> ArchivableModel:
+    """Bring an archived row back into lists, counts and reports."""
+    locked = _locked_for_archive(user=user, record=record)
+    if not locked.is_archived:
+        raise ValidationError(f"This {locked._meta.verbose_name} is not archived.")
+    locked.archived_at = None
+    locked.archived_by = None
+    locked.archive_reason = ""
+    locked._change_reason = "Restored"
+    locked._history_user = user
+    locked.save()
+    return locked

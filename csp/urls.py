@@ -2,19 +2,38 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from csp.security import csp_update
+from csp.views_account import LoginView, PasswordResetConfirmView
 from plans.views.browse import HomeView
+
+# The API documentation pages (third-party) set inline styles; their scripts stay from files only.
+api_docs_policy = csp_update(style_src=["'unsafe-inline'"], worker_src=["'self'", "blob:"])
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # Before Django's own: a successful reset also clears a sign-in lockout (csp.views_account).
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
     path("account/", include("csp.urls_account")),
+    path("partnerships/", include("csp.urls_coordinator")),
     path("api/", include("csp.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/schema/swagger-ui/",
+        api_docs_policy(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="swagger-ui",
+    ),
+    path("api/schema/redoc/", api_docs_policy(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
     path("admin/", admin.site.urls),
+    path("health/", include("csp.urls_health")),
 ]
+
+# GOV.UK pages for people, JSON under /api/ (csp/errors.py); an oversized body is a 413, not a 400 or 500.
+handler400 = "csp.errors.bad_request"
+handler403 = "csp.errors.permission_denied"
+handler404 = "csp.errors.page_not_found"

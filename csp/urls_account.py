@@ -1,10 +1,13 @@
-"""Account pages of the signed-in user (API tokens)."""
+"""Account pages of the signed-in user: API tokens and two-factor sign-in."""
 
 from django.urls import path
 
-from .views_account import ApiTokensView
+from .views_account import ApiTokensView, TwoFactorSetupView, TwoFactorVerifyView, TwoFactorView
 
 app_name = "csp"
 urlpatterns = [
     path("api-tokens/", ApiTokensView.as_view(), name="api_tokens"),
+    path("two-factor/", TwoFactorView.as_view(), name="two_factor"),
+    path("two-factor/set-up/", TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/verify/", TwoFactorVerifyView.as_view(), name="two_factor_verify"),
 ]

@@ -1,11 +1,15 @@
 """Admin for plans, objectives (with their actions, outcomes, milestones and leads) and updates."""
 
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from csp.admin_scoping import (
-    PartnershipScopedAdmin,
     PartnershipScopedHistoryAdmin,
     PartnershipScopedInline,
+    RecordOnlyAdminMixin,
     register_partnership_lookups,
 )
 
@@ -26,6 +30,7 @@ from .models import (
     Review,
     Section,
 )
+from .services.updates import OutcomeInput, UpdateInput, update_save_draft
 
 register_partnership_lookups(
     {
@@ -126,29 +131,114 @@ class ObjectiveAdmin(PartnershipScopedHistoryAdmin):
 
 
 class OutcomeStatusInline(PartnershipScopedInline):
+    """An update's outcome statuses, shown only: the lead officer writes them through the update page."""
+
     model = OutcomeStatus
     extra = 0
     fields = ["outcome", "rag_status", "note"]
-    raw_id_fields = ["outcome"]
+    readonly_fields = ["outcome", "rag_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class QuarterlyUpdateAdminForm(forms.ModelForm):
+    """The update's text fields; refused when the update is locked or someone saved it since it was opened."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = QuarterlyUpdate
+        fields = ["objective", "period", "progress", "rag_status", "rag_note", "spend_to_date", "milestones_met"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version if self.instance.pk else 0
+
+    def clean(self):
+        cleaned = super().clean()
+        update = self.instance
+        objective = update.objective if update.pk else cleaned.get("objective")
+        if objective is not None and objective.archived_at is not None:
+            raise ValidationError("This item is archived: a coordinator restores it before its updates change.")
+        if update.pk:
+            if not update.is_editable:
+                raise ValidationError(
+                    f"This update is {update.get_state_display().lower()} and cannot be changed until a reviewer "
+                    "returns it."
+                )
+            if update.archived_at is not None:
+                raise ValidationError("This update is archived: a coordinator restores it first.")
+            if cleaned.get("expected_version") not in (None, update.version):
+                raise ValidationError("Someone saved this update after you opened it. Reload the page and try again.")
+        return cleaned
 
 
 @admin.register(QuarterlyUpdate)
 class QuarterlyUpdateAdmin(PartnershipScopedHistoryAdmin):
+    form = QuarterlyUpdateAdminForm
     list_display = ["objective", "period", "rag_status", "state", "is_late", "updated_at"]
     list_filter = ["objective__plan__partnership", "period", "state", "rag_status", "is_late"]
     search_fields = ["objective__ref", "objective__title", "progress"]
-    raw_id_fields = ["objective", "author", "submitted_by", "reviewed_by"]
+    raw_id_fields = ["objective"]
     filter_horizontal = ["milestones_met"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    workflow_fields = (
+        "state",
+        "version",
+        "is_late",
+        "author",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+    )
     list_select_related = ["objective", "period"]
     inlines = [OutcomeStatusInline]
+    # An update changes only through the update service (state, version, review); a revert would bypass it.
+    revertable = False
+    # The update service checks `expected_version` itself.
+    checks_concurrent_changes = False
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # An update stays with its objective and quarter once written.
+        return [*readonly, "objective", "period"] if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        """The one hook from the admin into the update services: same rules, locking and version bump as the page."""
+        statuses = obj.outcome_statuses.all() if change else []
+        current = {s.outcome_id: OutcomeInput(s.rag_status, s.note) for s in statuses}
+        saved = update_save_draft(
+            user=request.user,
+            objective=obj.objective,
+            period=obj.period,
+            data=UpdateInput(
+                progress=obj.progress,
+                rag_status=obj.rag_status,
+                rag_note=obj.rag_note,
+                spend_to_date=obj.spend_to_date,
+                outcomes=current,
+                milestone_ids=[m.pk for m in form.cleaned_data.get("milestones_met", [])],
+            ),
+            version=form.cleaned_data.get("expected_version") or 0,
+        )
+        obj.pk = saved.pk
+        obj.version = saved.version
+
+    def save_related(self, request, form, formsets, change):
+        # The service wrote the milestones met (no form.save_m2m()); the read-only outcome statuses save nothing.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(OutcomeStatus)
-class OutcomeStatusAdmin(PartnershipScopedHistoryAdmin):
+class OutcomeStatusAdmin(RecordOnlyAdminMixin, PartnershipScopedHistoryAdmin):
     list_display = ["update", "outcome", "rag_status"]
     list_filter = ["rag_status", "update__period"]
-    raw_id_fields = ["update", "outcome"]
     list_select_related = ["update__objective", "update__period", "outcome"]
 
 
@@ -160,42 +250,51 @@ class ObjectivePartAdmin(PartnershipScopedHistoryAdmin):
 
 
 @admin.register(ConsultationActivity)
-class ConsultationActivityAdmin(PartnershipScopedAdmin):
+class ConsultationActivityAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["activity", "plan"]
     search_fields = ["activity", "key_results"]
 
 
 @admin.register(Review)
-class ReviewAdmin(PartnershipScopedAdmin):
+class ReviewAdmin(RecordOnlyAdminMixin, PartnershipScopedHistoryAdmin):
+    """Review decisions are made on the review pages (plans.services.reviews); here they are only read."""
+
     list_display = ["update", "decision", "reviewer", "created_at"]
     list_filter = ["decision"]
-    raw_id_fields = ["update", "reviewer"]
 
 
 @admin.register(Escalation)
 class EscalationAdmin(PartnershipScopedHistoryAdmin):
+    """Chairs escalate on the review pages; here an escalation's meeting and resolution are recorded."""
+
     list_display = ["objective", "board", "raised_by", "raised_at", "meeting_date", "resolved_at"]
     list_filter = ["board"]
-    raw_id_fields = ["objective", "update", "raised_by"]
+    raw_id_fields = ["objective", "update"]
+    workflow_fields = ("raised_by", "raised_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ChangeProposal)
-class ChangeProposalAdmin(PartnershipScopedHistoryAdmin):
+class ChangeProposalAdmin(RecordOnlyAdminMixin, PartnershipScopedHistoryAdmin):
+    """Proposals are made and decided on the review pages (plans.services.reviews)."""
+
     list_display = ["objective", "kind", "decision", "proposed_by", "proposed_at"]
     list_filter = ["kind", "decision"]
-    raw_id_fields = ["objective", "proposed_by", "decided_by"]
 
 
 @admin.register(Comment)
-class CommentAdmin(PartnershipScopedAdmin):
+class CommentAdmin(RecordOnlyAdminMixin, PartnershipScopedHistoryAdmin):
+    """What someone said stays as they said it; comments are written on the item page."""
+
     list_display = ["objective", "author", "created_at"]
-    raw_id_fields = ["objective", "update", "author"]
     search_fields = ["text"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(PartnershipScopedAdmin):
+class ReminderAdmin(RecordOnlyAdminMixin, PartnershipScopedHistoryAdmin):
+    """Reminders are sent by the schedule; the admin shows what went to whom."""
+
     list_display = ["person", "period", "kind", "email", "sent_at"]
     list_filter = ["kind", "period__partnership"]
-    raw_id_fields = ["person", "period"]
-    filter_horizontal = ["objectives"]

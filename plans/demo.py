@@ -31,6 +31,7 @@ from csp.models import (
     Role,
 )
 from csp.services import coordinator_admin_access_grant, reporting_periods_ensure
+from csp.two_factor import totp_device_ensure
 from priorities.models import Indicator, Priority, Theme
 
 from .models import (
@@ -47,6 +48,10 @@ from .models import (
 )
 
 DEMO_PASSWORD = "demo-csp-2026"
+# Coordinators must sign in with two factors; their demo authenticator shares this published
+# secret, so people trying the demo can make codes: `oathtool --totp -b CSPDEMOTWOFACTORSECRETFORDEMOSXX`
+# or add the key to any authenticator app (docs/security.md).
+DEMO_TOTP_SECRET = "CSPDEMOTWOFACTORSECRETFORDEMOSXX"
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 DEMO_FILES = ("stevenage_2014_15.json", "east_herts_2008_09.json", "hastings_2011_14.json")
 
@@ -382,6 +387,7 @@ class _DocumentLoader:
                 _upsert(MembershipRole, lookup={"membership": membership, "role": role})
             if Role.COORDINATOR in spec["roles"]:
                 coordinator_admin_access_grant(user=user)
+                totp_device_ensure(user=user, base32_secret=DEMO_TOTP_SECRET)
             self.users[username] = user
 
     def _quarterly_updates(self) -> None:

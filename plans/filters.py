@@ -6,20 +6,18 @@ import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
 
-from csp.models import Agency, Group, Person, RagStatus
+from csp.models import Agency, Group, Person
 from priorities.models import Priority
 
 from .models import Objective, Plan, Section
-from .selectors.reviews import EXCEPTION_STATUSES
+from .rules import addresses_priority_q, led_by_agency_q, priorities_of_plan
+from .selectors.status import EXCEPTION_STATUSES, STATUS_ORDER, PeriodStatus
 
 STATUS_EXCEPTIONS = "exceptions"
 STATUS_ALL = "all"
 STATUS_CHOICES = [
-    (STATUS_EXCEPTIONS, "Exceptions: red, amber, not updated or milestones overdue"),
-    (RagStatus.RED.value, "Red"),
-    (RagStatus.AMBER.value, "Amber"),
-    (RagStatus.NOT_UPDATED.value, "Not updated"),
-    (RagStatus.GREEN.value, "Green"),
+    (STATUS_EXCEPTIONS, "Exceptions: red, amber, no update, update gives no status, or overdue"),
+    *[(status, PeriodStatus.label(status)) for status in STATUS_ORDER],
     (STATUS_ALL, "All statuses"),
 ]
 # Each sort ends in plan order, so pages never overlap.
@@ -77,8 +75,8 @@ class ReviewFilter(django_filters.FilterSet):
         widget=_select(),
     )
     overdue = django_filters.ChoiceFilter(
-        label="Milestones",
-        choices=[("yes", "With overdue milestones")],
+        label="Overdue",
+        choices=[("yes", "Overdue: its date or a milestone's date has passed")],
         empty_label="Any",
         method="filter_overdue",
         widget=_select(),
@@ -96,8 +94,7 @@ class ReviewFilter(django_filters.FilterSet):
         self.plan = plan
         partnership_id = plan.partnership_id
         self.filters["section"].queryset = plan.sections.order_by("position", "id")
-        priorities = plan.partnership.priorities.filter(Q(objectives__plan=plan) | Q(sections__plan=plan)).distinct()
-        self.filters["priority"].queryset = priorities.order_by("position", "code")
+        self.filters["priority"].queryset = priorities_of_plan(plan)
         self.filters["agency"].queryset = Agency.objects.filter(partnership_id=partnership_id)
         self.filters["group"].queryset = Group.objects.filter(partnership_id=partnership_id).exclude(
             kind=Group.Kind.BOARD
@@ -114,16 +111,14 @@ class ReviewFilter(django_filters.FilterSet):
         if value == STATUS_ALL:
             return queryset
         if value == STATUS_EXCEPTIONS:
-            return queryset.filter(Q(period_status__in=EXCEPTION_STATUSES) | Q(overdue_milestones__gt=0))
+            return queryset.filter(Q(period_status__in=EXCEPTION_STATUSES) | Q(is_overdue=True))
         return queryset.filter(period_status=value)
 
     def filter_priority(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return self._among(
-            queryset, Q(priorities=value) | Q(section__priority=value) | Q(addresses_all_priorities=True)
-        )
+        return queryset.filter(addresses_priority_q(value))
 
     def filter_agency(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return self._among(queryset, Q(lead_agencies=value) | Q(leads__agency=value) | Q(leads__person__agency=value))
+        return queryset.filter(led_by_agency_q(value))
 
     def filter_group(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return self._among(queryset, Q(lead_groups=value))
@@ -135,4 +130,4 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.order_by(*SORTS.get(value, SORTS["status"]))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(overdue_milestones__gt=0) if value == "yes" else queryset
+        return queryset.filter(is_overdue=True) if value == "yes" else queryset

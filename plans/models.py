@@ -5,13 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from csp.models import Agency, Group, Partnership, Person, RagStatus, ReportingPeriod, TimeStampedModel
+from csp.models import (
+    Agency,
+    ArchivableModel,
+    Group,
+    Partnership,
+    Person,
+    RagStatus,
+    ReportingPeriod,
+    TimeStampedModel,
+)
 from priorities.models import Indicator, Priority
 
 
-class Plan(TimeStampedModel):
+class Plan(ArchivableModel, TimeStampedModel):
     """A three-year partnership plan or an annual action plan: a 'living document'."""
 
     class Kind(models.TextChoices):
@@ -79,6 +89,8 @@ class ConsultationActivity(models.Model):
     key_results = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "position", "id"]
         verbose_name_plural = "consultation activities"
@@ -109,7 +121,7 @@ class Section(models.Model):
         return f"{self.number} {self.title}".strip()
 
 
-class Objective(TimeStampedModel):
+class Objective(ArchivableModel, TimeStampedModel):
     """One line of the plan: an objective with its actions, leads, outcomes and milestones."""
 
     class State(models.TextChoices):
@@ -266,7 +278,7 @@ class Milestone(models.Model):
         return self.text[:80]
 
 
-class QuarterlyUpdate(TimeStampedModel):
+class QuarterlyUpdate(ArchivableModel, TimeStampedModel):
     """A lead officer's progress on an objective for one quarter."""
 
     class State(models.TextChoices):
@@ -275,7 +287,8 @@ class QuarterlyUpdate(TimeStampedModel):
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
 
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="updates")
+    # PROTECT: an objective with updates is archived, never deleted with its record of progress.
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     progress = models.TextField(blank=True)
     rag_status = models.CharField(max_length=12, choices=RagStatus.choices, default=RagStatus.NOT_UPDATED)
@@ -323,14 +336,16 @@ class OutcomeStatus(models.Model):
     """The status and note of one expected outcome in a quarterly update."""
 
     update = models.ForeignKey(QuarterlyUpdate, on_delete=models.CASCADE, related_name="outcome_statuses")
-    outcome = models.ForeignKey(ExpectedOutcome, on_delete=models.CASCADE, related_name="statuses")
+    outcome = models.ForeignKey(ExpectedOutcome, on_delete=models.PROTECT, related_name="statuses")
     rag_status = models.CharField(max_length=12, choices=RagStatus.choices, default=RagStatus.NOT_UPDATED)
     note = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["update", "outcome__number"]
+        # update_id, not update: ordering by the relation pulls in the update's, objective's, plan's and
+        # partnership's orderings, joining national tables for what is only ever read per update.
+        ordering = ["update_id", "outcome__number"]
         verbose_name_plural = "outcome statuses"
         constraints = [
             models.UniqueConstraint(fields=["update", "outcome"], name="one_status_per_outcome_and_update"),
@@ -340,7 +355,7 @@ class OutcomeStatus(models.Model):
         return f"{self.outcome.number}: {self.get_rag_status_display()}"
 
 
-class Review(models.Model):
+class Review(ArchivableModel):
     """A decision on a submitted update: approved, returned with a comment, or escalated."""
 
     class Decision(models.TextChoices):
@@ -348,20 +363,22 @@ class Review(models.Model):
         RETURNED = "returned", "Returned to lead officers"
         ESCALATED = "escalated", "Escalated to the board"
 
-    update = models.ForeignKey(QuarterlyUpdate, on_delete=models.CASCADE, related_name="reviews")
+    update = models.ForeignKey(QuarterlyUpdate, on_delete=models.PROTECT, related_name="reviews")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     comment = models.TextField(blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
-        ordering = ["update", "created_at"]
+        ordering = ["update_id", "created_at"]  # not "update": see OutcomeStatus
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.update}"
 
 
-class Escalation(models.Model):
+class Escalation(ArchivableModel):
     """An item raised to the board / Responsible Authorities Group for its next meeting."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="escalations")
@@ -374,7 +391,11 @@ class Escalation(models.Model):
     raised_at = models.DateTimeField(auto_now_add=True)
     meeting_date = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.TextField(blank=True)
+    resolution = models.TextField(blank=True)  # the board's decision text
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minute_reference = models.CharField(max_length=60, blank=True, help_text="The board minute: 'RAG 14/07 item 5'.")
 
     history = HistoricalRecords()
 
@@ -385,7 +406,7 @@ class Escalation(models.Model):
         return f"{self.objective} to {self.board}"
 
 
-class ChangeProposal(models.Model):
+class ChangeProposal(ArchivableModel):
     """A proposal to strike or change an objective, decided by the group chair."""
 
     class Kind(models.TextChoices):
@@ -401,6 +422,11 @@ class ChangeProposal(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     reason = models.TextField()
     proposed_change = models.TextField(blank=True)
+    # The objective's editable text fields, worded as proposed: the non-empty ones are applied on approval.
+    proposed_title = models.TextField("Proposed title", blank=True)
+    proposed_target_and_indicator = models.TextField("Proposed target and indicator", blank=True)
+    proposed_due_text = models.CharField("Proposed due", max_length=200, blank=True)
+    proposed_how_measured = models.TextField("Proposed way it is measured", blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
@@ -424,7 +450,7 @@ class ChangeProposal(models.Model):
         return f"{self.get_kind_display()}: {self.objective}"
 
 
-class Comment(models.Model):
+class Comment(ArchivableModel):
     """A comment on an objective, optionally about one update."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="comments")
@@ -435,6 +461,8 @@ class Comment(models.Model):
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["created_at"]
 
@@ -443,21 +471,37 @@ class Comment(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder e-mail sent to a lead officer for a period; unique so a re-run sends nothing twice."""
+    """A reminder e-mail to a lead officer for a period; unique so a re-run sends nothing twice.
+
+    A row is recorded 'pending', claimed ('sending', with the claiming task and time) just before its
+    e-mail goes out, and marked 'sent' as soon as the mail server has accepted it.
+    """
 
     class Kind(models.TextChoices):
         BEFORE_DEADLINE = "before", "Before the deadline"
         AFTER_DEADLINE = "after", "After the deadline"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminders")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     email = models.EmailField()
     objectives = models.ManyToManyField(Objective, blank=True, related_name="reminders")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=100, blank=True, help_text="The task sending it.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "claimed_at"], name="reminder_state_claimed")]
         constraints = [
             models.UniqueConstraint(fields=["person", "period", "kind"], name="one_reminder_per_person_period_kind"),
         ]

@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from csp.models import Agency, Partnership, ReportingPeriod, TimeStampedModel
+from csp.models import Agency, ArchivableModel, Partnership, ReportingPeriod, TimeStampedModel
 
 
-class Priority(TimeStampedModel):
+class Priority(ArchivableModel, TimeStampedModel):
     """A priority from the strategic assessment ('Domestic abuse', 'LP2 Alcohol related crime')."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="priorities")

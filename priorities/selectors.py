@@ -12,9 +12,10 @@ from csp.selectors import User, partnership_ids_visible_to
 from .models import Indicator, IndicatorReading, Priority, Theme
 
 
-def priorities_visible_to(user: User) -> QuerySet[Priority]:
-    """Priorities of the user's partnerships."""
-    return Priority.objects.filter(partnership__in=partnership_ids_visible_to(user))
+def priorities_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Priority]:
+    """Priorities of the user's partnerships (archived ones only when asked: detail lookups, restore)."""
+    priorities = Priority.objects.filter(partnership__in=partnership_ids_visible_to(user))
+    return priorities if include_archived else priorities.filter(archived_at__isnull=True)
 
 
 def themes_visible_to(user: User) -> QuerySet[Theme]:

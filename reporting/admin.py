@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from csp.admin_scoping import PartnershipScopedHistoryAdmin, register_partnership_lookups
+from csp.admin_scoping import PartnershipScopedHistoryAdmin, RecordOnlyAdminMixin, register_partnership_lookups
 
 from .models import ReportJob
 
@@ -10,8 +10,12 @@ register_partnership_lookups({"reporting.reportjob": "partnership"})
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(PartnershipScopedHistoryAdmin):
+class ReportJobAdmin(RecordOnlyAdminMixin, PartnershipScopedHistoryAdmin):
+    """Report jobs are requested on the reports page and written by the worker: read-only here.
+
+    Nobody replaces a report's file, state or checksum by hand: viewers would be served the replacement.
+    """
+
     list_display = ["id", "kind", "partnership", "plan", "period", "state", "attempts", "requested_by", "requested_at"]
     list_filter = ["kind", "state", "partnership"]
-    readonly_fields = ["checksum", "started_at", "finished_at", "attempts", "html_snapshot"]
-    raw_id_fields = ["plan", "period", "requested_by"]
+    exclude = ["html_snapshot"]

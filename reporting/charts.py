@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from csp.models import RagStatus
+from plans.selectors.status import STATUS_ORDER, PeriodStatus
 
 # GOV.UK colours; each status also carries its word in the legend and a number on its segment.
 STATUS_COLOURS = {
-    RagStatus.RED: ("#d4351c", "#ffffff"),
-    RagStatus.AMBER: ("#ffdd00", "#0b0c0c"),
-    RagStatus.GREEN: ("#00703c", "#ffffff"),
-    RagStatus.NOT_UPDATED: ("#b1b4b6", "#0b0c0c"),
+    PeriodStatus.RED: ("#d4351c", "#ffffff"),
+    PeriodStatus.AMBER: ("#ffdd00", "#0b0c0c"),
+    PeriodStatus.NO_UPDATE: ("#b1b4b6", "#0b0c0c"),
+    PeriodStatus.NO_STATUS: ("#f3f2f1", "#0b0c0c"),
+    PeriodStatus.GREEN: ("#00703c", "#ffffff"),
 }
 LABEL_WIDTH = 230
 BAR_WIDTH = 380
@@ -31,7 +32,7 @@ def status_bar_chart(*, title: str, bars: list[tuple[str, list[tuple[str, int]]]
     height = ROW_HEIGHT * len(bars) + 44
     width = LABEL_WIDTH + BAR_WIDTH + 40
     description = "; ".join(
-        f"{label}: " + ", ".join(f"{count} {RagStatus(status).label.lower()}" for status, count in segments)
+        f"{label}: " + ", ".join(f"{count} {PeriodStatus.label(status).lower()}" for status, count in segments)
         for label, segments in bars
     )
     parts = [
@@ -62,14 +63,14 @@ def status_bar_chart(*, title: str, bars: list[tuple[str, list[tuple[str, int]]]
                 )
             x += segment
     legend_y = ROW_HEIGHT * len(bars) + 16
-    x = float(LABEL_WIDTH)
-    for status in STATUS_COLOURS:
+    x = 8.0
+    for status in STATUS_ORDER:
         fill, _ = STATUS_COLOURS[status]
-        word = RagStatus(status).label
+        word = PeriodStatus.label(status)
         parts.append(f'<rect x="{x:.1f}" y="{legend_y}" width="12" height="12" fill="{fill}" stroke="#0b0c0c"/>')
         parts.append(
             f'<text x="{x + 16:.1f}" y="{legend_y + 10}" font-size="11" style="{FONT}" fill="#0b0c0c">{word}</text>'
         )
-        x += 22 + 7 * len(word)
+        x += 24 + 6 * len(word)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above

@@ -15,11 +15,26 @@ from django.utils.formats import date_format
 
 from csp.models import Partnership, RagStatus, ReportingPeriod
 from plans.models import ExpectedOutcome, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
-from plans.selectors.status import REPORTED_UPDATE_STATES, reported_status
+from plans.rules import objective_overdue_q, overdue_reference_date
+from plans.selectors.access import LIVE_OBJECTIVE
+from plans.selectors.status import (
+    COUNTED_UPDATE_STATES,
+    STATUSES_WITH_REASON,
+    PeriodStatus,
+    outcome_period_status,
+    period_status,
+    update_counts,
+)
 
 from .charts import status_bar_chart
 from .models import ReportJob
-from .selectors import PriorityStatusCounts, plan_status_totals, status_counts_by_priority
+from .selectors import (
+    PriorityStatusCounts,
+    counted_more_than_once,
+    plan_status_totals,
+    status_columns,
+    status_counts_by_priority,
+)
 
 
 @dataclass
@@ -45,7 +60,25 @@ class ObjectiveLine:
 
     @property
     def narrative(self) -> str:
-        return self.update.progress if self.update and self.update.state in REPORTED_UPDATE_STATES else ""
+        return self.update.progress if update_counts(self.update) else ""
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.status in STATUSES_WITH_REASON
+
+    @property
+    def reason(self) -> str:
+        """Why the status is red or amber: the counted update's rag_note."""
+        return self.update.rag_note if self.needs_reason and update_counts(self.update) else ""
+
+    @property
+    def outcome_notes(self) -> list[OutcomeLine]:
+        """The outcomes with a note in the counted update: shown beside a red or amber status."""
+        return [outcome for outcome in self.outcomes if outcome.note]
+
+    @property
+    def status_label(self) -> str:
+        return PeriodStatus.label(self.status)
 
     @property
     def is_struck(self) -> bool:
@@ -84,9 +117,10 @@ def quarters_through(period: ReportingPeriod) -> list[ReportingPeriod]:
 
 def plan_objectives_for_report(plan: Plan, periods: list[ReportingPeriod]) -> QuerySet[Objective]:
     """A plan's objectives with their leads, outcomes and the updates of the given periods, prefetched."""
-    updates = QuarterlyUpdate.objects.filter(period__in=periods).select_related("period")
+    updates = QuarterlyUpdate.objects.filter(period__in=periods, archived_at__isnull=True).select_related("period")
     return (
-        plan.objectives.select_related("section__priority")
+        plan.objectives.filter(LIVE_OBJECTIVE)
+        .select_related("section__priority")
         .prefetch_related(
             "priorities",
             Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
@@ -122,13 +156,13 @@ def objective_line(objective: Objective, period: ReportingPeriod, quarters: list
     by_period = {update.period_id: update for update in objective.report_updates}
     update = by_period.get(period.pk)
     statuses = {s.outcome_id: s for s in update.outcome_statuses.all()} if update else {}
-    reported = update is not None and update.state in REPORTED_UPDATE_STATES
+    counted = update_counts(update)
     outcomes = [
         OutcomeLine(
             number=outcome.number,
             text=outcome.text,
-            status=statuses[outcome.pk].rag_status if reported and outcome.pk in statuses else RagStatus.NOT_UPDATED,
-            note=statuses[outcome.pk].note if reported and outcome.pk in statuses else "",
+            status=outcome_period_status(update, statuses.get(outcome.pk)),
+            note=statuses[outcome.pk].note if counted and outcome.pk in statuses else "",
         )
         for outcome in objective.outcomes.all()
     ]
@@ -136,10 +170,10 @@ def objective_line(objective: Objective, period: ReportingPeriod, quarters: list
         objective=objective,
         leads=_leads_text(objective),
         due=_due_text(objective),
-        status=reported_status(update),
+        status=period_status(update),
         update=update,
         outcomes=outcomes,
-        trend=[(quarter, reported_status(by_period.get(quarter.pk))) for quarter in quarters],
+        trend=[(quarter, period_status(by_period.get(quarter.pk))) for quarter in quarters],
     )
 
 
@@ -160,18 +194,52 @@ def _groups(lines: list[ObjectiveLine]) -> list[ObjectiveGroup]:
 
 
 def _status_sort_key(line: ObjectiveLine) -> tuple[int, int]:
-    return (0 if line.status == RagStatus.RED else 1, line.objective.position)
+    return (0 if line.status == PeriodStatus.RED else 1, line.objective.position)
 
 
 def _counts_chart(rows: list[PriorityStatusCounts], caption: str) -> str:
     return status_bar_chart(title=caption, bars=[(row.label, row.ordered) for row in rows])
 
 
+@dataclass
+class StatusSummary:
+    """A plan's status table for a quarter: rows per priority, and a total that counts each objective once."""
+
+    rows: list[PriorityStatusCounts]
+    totals: dict[str, int]
+    columns: list[tuple[str, str]]
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+    @property
+    def total_cells(self) -> list[tuple[str, str, int]]:
+        return [(status, label, self.totals[status]) for status, label in self.columns]
+
+    @property
+    def counted_more_than_once(self) -> bool:
+        return counted_more_than_once(self.rows, self.totals)
+
+
+def status_summary(plan: Plan, period: ReportingPeriod) -> StatusSummary:
+    """The figures every report's summary shows for a plan and quarter, from the one rule per concept."""
+    reference = overdue_reference_date(period)
+    overdue = plan.objectives.filter(LIVE_OBJECTIVE, objective_overdue_q(reference)).count()
+    return StatusSummary(
+        rows=status_counts_by_priority(plan, period),
+        totals=plan_status_totals(plan, period),
+        columns=status_columns(),
+        overdue=overdue,
+    )
+
+
 def _latest_reported_quarter(plan: Plan, quarters: list[ReportingPeriod]) -> ReportingPeriod:
     """The half-year's latest quarter with a submitted update (its last quarter if none has one yet)."""
     reported = set(
         QuarterlyUpdate.objects.filter(
-            objective__plan=plan, period__in=quarters, state__in=REPORTED_UPDATE_STATES
+            objective__plan=plan, period__in=quarters, state__in=COUNTED_UPDATE_STATES, archived_at__isnull=True
         ).values_list("period_id", flat=True)
     )
     return next((q for q in reversed(quarters) if q.pk in reported), quarters[-1])
@@ -188,14 +256,10 @@ def plan_report_content(job: ReportJob) -> dict:
     lines = [objective_line(objective, status_period, quarters) for objective in objectives]
     if is_half_year:
         for line in lines:
-            spends = [
-                u
-                for u in line.objective.report_updates
-                if u.state in REPORTED_UPDATE_STATES and u.spend_to_date is not None
-            ]
+            spends = [u for u in line.objective.report_updates if update_counts(u) and u.spend_to_date is not None]
             line.spend_to_date = max(spends, key=lambda u: u.period.start).spend_to_date if spends else None
     live = [line for line in lines if not line.is_struck]
-    counts = status_counts_by_priority(plan, status_period)
+    summary = status_summary(plan, status_period)
     groups = _groups(lines)
     struck = [line for line in lines if line.is_struck]
     contents = [("summary", "Summary")]
@@ -216,12 +280,9 @@ def plan_report_content(job: ReportJob) -> dict:
         "status_period": status_period,
         "quarters": quarters,
         "generated_at": timezone.localtime(),
-        "counts": counts,
-        "totals": plan_status_totals(counts),
-        "chart_svg": _counts_chart(counts, f"Objectives by status and priority, {status_period.label}"),
-        "exceptions": sorted(
-            (line for line in live if line.status in (RagStatus.RED, RagStatus.AMBER)), key=_status_sort_key
-        ),
+        "summary": summary,
+        "chart_svg": _counts_chart(summary.rows, f"Objectives by status and priority, {status_period.label}"),
+        "exceptions": sorted((line for line in live if line.needs_reason), key=_status_sort_key),
         "groups": groups,
         "struck": struck,
         "contents": contents,
@@ -238,7 +299,7 @@ def plan_report_content(job: ReportJob) -> dict:
 class AreaPartnership:
     partnership: Partnership
     period: ReportingPeriod | None
-    plans: list[tuple[Plan, list[PriorityStatusCounts], dict[str, int], str]]
+    plans: list[tuple[Plan, StatusSummary, str, list[ObjectiveLine]]]
 
 
 def area_partnerships_for(partnership: Partnership, visible: QuerySet[Partnership]) -> list[Partnership]:
@@ -256,6 +317,13 @@ def _equivalent_period(partnership: Partnership, period: ReportingPeriod) -> Rep
     ).first()
 
 
+def area_exceptions(plan: Plan, period: ReportingPeriod) -> list[ObjectiveLine]:
+    """A plan's live red and amber objectives in a quarter, with their reasons and outcome notes."""
+    objectives = plan_objectives_for_report(plan, [period]).exclude(state=Objective.State.STRUCK)
+    lines = [objective_line(objective, period, []) for objective in objectives]
+    return sorted((line for line in lines if line.needs_reason), key=_status_sort_key)
+
+
 def area_report_content(job: ReportJob) -> dict:
     """Each covered partnership's live plans with their status counts per priority, side by side."""
     period = job.period
@@ -271,9 +339,9 @@ def area_report_content(job: ReportJob) -> dict:
                 period_end__gte=own_period.start,
             ).order_by("-period_start", "title")
             for plan in live_plans:
-                counts = status_counts_by_priority(plan, own_period)
-                chart = _counts_chart(counts, f"{partnership}: objectives by status, {own_period.label}")
-                plans.append((plan, counts, plan_status_totals(counts), chart))
+                summary = status_summary(plan, own_period)
+                chart = _counts_chart(summary.rows, f"{partnership}: objectives by status, {own_period.label}")
+                plans.append((plan, summary, chart, area_exceptions(plan, own_period)))
         entries.append(AreaPartnership(partnership=partnership, period=own_period, plans=plans))
     return {
         "job": job,

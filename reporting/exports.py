@@ -8,8 +8,15 @@ from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
 
-from csp.models import RagStatus
-from plans.selectors.status import REPORTED_UPDATE_STATES
+from plans.rules import PRIORITY_PREFETCH, priorities_addressed, priorities_of_plan
+from plans.selectors.status import (
+    STATUS_ORDER,
+    STATUSES_WITH_REASON,
+    PeriodStatus,
+    outcome_period_status,
+    period_status,
+    update_counts,
+)
 
 from .content import area_report_content, plan_objectives_for_report, quarters_through
 from .models import ReportJob
@@ -47,13 +54,25 @@ PLAN_COLUMNS = [
     "Update state",
     "Status",
     "Status meaning",
+    "Reason for red or amber",
     "Progress",
     "Spend to date",
     "Outcome statuses",
     "Author",
     "Submitted at",
 ]
-AREA_COLUMNS = ["Area", "Partnership", "Plan", "Period", "Priority", "Red", "Amber", "Green", "Not updated", "Total"]
+# Status columns named from the one status rule, in its order; rows fill them by status name.
+AREA_COLUMNS = [
+    "Area",
+    "Partnership",
+    "Plan",
+    "Period",
+    "Priority",
+    *[PeriodStatus.label(status) for status in STATUS_ORDER],
+    "Total",
+]
+# The row of an area export that gives the plan's total, each objective counted once.
+AREA_TOTAL_LABEL = "All objectives (each counted once)"
 
 
 def neutralise(value: object) -> object:
@@ -66,17 +85,22 @@ def neutralise(value: object) -> object:
 def _plan_rows(job: ReportJob) -> Iterator[list[object]]:
     plan, partnership = job.plan, job.partnership
     quarters = quarters_through(job.period)
-    objectives = plan_objectives_for_report(plan, quarters).prefetch_related("lead_agencies", "lead_groups")
+    objectives = plan_objectives_for_report(plan, quarters).prefetch_related(
+        "lead_agencies", "lead_groups", *PRIORITY_PREFETCH
+    )
+    priority_names = {priority.pk: str(priority) for priority in priorities_of_plan(plan)}
     for objective in objectives:
+        addressed = priorities_addressed(objective)
         by_period = {update.period_id: update for update in objective.report_updates}
         outcomes = {outcome.pk: outcome for outcome in objective.outcomes.all()}
         for quarter in quarters:
             update = by_period.get(quarter.pk)
-            reported = update is not None and update.state in REPORTED_UPDATE_STATES
-            status = update.rag_status if reported else RagStatus.NOT_UPDATED
+            reported = update_counts(update)
+            status = period_status(update)
             outcome_text = (
                 "; ".join(
-                    f"{outcomes[s.outcome_id].number}. {s.get_rag_status_display()}" + (f": {s.note}" if s.note else "")
+                    f"{outcomes[s.outcome_id].number}. {PeriodStatus.label(outcome_period_status(update, s))}"
+                    + (f": {s.note}" if s.note else "")
                     for s in update.outcome_statuses.all()
                     if s.outcome_id in outcomes
                 )
@@ -87,7 +111,7 @@ def _plan_rows(job: ReportJob) -> Iterator[list[object]]:
                 partnership.name,
                 plan.title,
                 str(objective.section) if objective.section else "",
-                ", ".join(str(p) for p in objective.priorities.all()),
+                ", ".join(name for pk, name in priority_names.items() if pk in addressed),
                 objective.ref,
                 objective.title,
                 objective.label,
@@ -111,8 +135,9 @@ def _plan_rows(job: ReportJob) -> Iterator[list[object]]:
                 quarter.start,
                 quarter.end,
                 update.get_state_display() if update else "No update",
-                RagStatus(status).label,
+                PeriodStatus.label(status),
                 partnership.rag_meaning(status),
+                update.rag_note if status in STATUSES_WITH_REASON else "",
                 update.progress if reported else "",
                 update.spend_to_date if reported else None,
                 outcome_text,
@@ -124,20 +149,11 @@ def _plan_rows(job: ReportJob) -> Iterator[list[object]]:
 def _area_rows(job: ReportJob) -> Iterator[list[object]]:
     content = area_report_content(job)
     for entry in content["entries"]:
-        for plan, counts, _totals, _chart in entry.plans:
-            for row in counts:
-                yield [
-                    content["area"],
-                    entry.partnership.name,
-                    plan.title,
-                    entry.period.label,
-                    row.label,
-                    row.counts[RagStatus.RED],
-                    row.counts[RagStatus.AMBER],
-                    row.counts[RagStatus.GREEN],
-                    row.counts[RagStatus.NOT_UPDATED],
-                    row.total,
-                ]
+        for plan, summary, _chart, _exceptions in entry.plans:
+            head = [content["area"], entry.partnership.name, plan.title, entry.period.label]
+            for row in summary.rows:
+                yield [*head, row.label, *[row.counts[status] for status in STATUS_ORDER], row.total]
+            yield [*head, AREA_TOTAL_LABEL, *[summary.totals[status] for status in STATUS_ORDER], summary.total]
 
 
 def report_rows(job: ReportJob) -> tuple[list[str], Iterable[list[object]]]:

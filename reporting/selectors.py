@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from csp.models import Partnership, ReportingPeriod
 from csp.selectors import REPORT_ROLES, User, partnership_ids_visible_to, partnerships_visible_to, roles_of
-from plans.models import Objective, Plan, QuarterlyUpdate
-from plans.selectors.status import STATUS_ORDER, reported_status
+from plans.models import Objective, Plan
+from plans.rules import PRIORITY_PREFETCH, priorities_addressed, priorities_of_plan
+from plans.selectors.access import LIVE_OBJECTIVE
+from plans.selectors.status import STATUS_ORDER, PeriodStatus, with_period_status
 from priorities.models import Priority
 
 from .models import ReportJob
@@ -27,8 +29,8 @@ def report_jobs_visible_to(user: User) -> QuerySet[ReportJob]:
     )
 
 
-def report_job_get_for_user(*, user: User, pk: int) -> ReportJob:
-    """A report the user may see, or 404."""
+def access_report_job(user: User, pk: int) -> ReportJob:
+    """A report the user may see, or 404 (another partnership's report is not found either)."""
     return get_object_or_404(report_jobs_visible_to(user), pk=pk)
 
 
@@ -59,58 +61,53 @@ class PriorityStatusCounts:
 
     @property
     def ordered(self) -> list[tuple[str, int]]:
+        """(status, count) in `STATUS_ORDER`: each cell is found by its status, never by position."""
         return [(status, self.counts[status]) for status in STATUS_ORDER]
 
-
-def objective_priorities(objective: Objective, plan_priorities: list[Priority]) -> list[Priority]:
-    """The priorities an objective addresses: its own, all of the plan's, or its section's."""
-    own = list(objective.priorities.all())
-    if own:
-        return own
-    if objective.addresses_all_priorities or objective.plan.objectives_address_all_priorities:
-        return plan_priorities
-    if objective.section_id and objective.section.priority_id:
-        return [objective.section.priority]
-    return []
+    @property
+    def cells(self) -> list[tuple[str, str, int]]:
+        """(status, its words, count) in `STATUS_ORDER`, the order of `status_columns()`."""
+        return [(status, PeriodStatus.label(status), self.counts[status]) for status in STATUS_ORDER]
 
 
-def plan_priorities_of(plan: Plan) -> list[Priority]:
-    """The plan's priorities in order; when the plan names none, those of its sections."""
-    priorities = list(plan.priorities.order_by("position", "code"))
-    if not priorities:
-        priorities = list(Priority.objects.filter(sections__plan=plan).distinct().order_by("position", "code", "id"))
-    return priorities
+def status_columns() -> list[tuple[str, str]]:
+    """The status columns of every counts table and export, in one order: (status, its words)."""
+    return [(status, PeriodStatus.label(status)) for status in STATUS_ORDER]
+
+
+def live_objectives_with_status(plan: Plan, period: ReportingPeriod) -> list[Objective]:
+    """A plan's live objectives (struck ones left out), each with `period_status` by the one status rule."""
+    return list(
+        with_period_status(plan.objectives.filter(LIVE_OBJECTIVE).exclude(state=Objective.State.STRUCK), period)
+        .select_related("plan", "section")
+        .prefetch_related(*PRIORITY_PREFETCH)
+        .order_by("section__position", "position", "id")
+    )
 
 
 def status_counts_by_priority(plan: Plan, period: ReportingPeriod) -> list[PriorityStatusCounts]:
     """Counts by status per priority of a plan's live objectives in a quarter (struck ones left out).
 
-    An objective addressing several priorities counts under each of them. The board report, the
-    area summary and the chairs' dashboard all take their figures from here so they agree.
+    An objective addressing several priorities counts under each of them (`plans.rules.priorities_addressed`);
+    the tables say so. The total is `plan_status_totals`, which counts each objective once.
     """
-    plan_priorities = plan_priorities_of(plan)
-    objectives = (
-        plan.objectives.exclude(state=Objective.State.STRUCK)
-        .select_related("plan", "section__priority")
-        .prefetch_related(
-            "priorities",
-            Prefetch("updates", queryset=QuarterlyUpdate.objects.filter(period=period), to_attr="period_updates"),
-        )
-    )
-    rows: dict[int | None, PriorityStatusCounts] = {p.pk: PriorityStatusCounts(p) for p in plan_priorities}
-    for objective in objectives:
-        status = reported_status(objective.period_updates[0] if objective.period_updates else None)
-        for priority in objective_priorities(objective, plan_priorities) or [None]:
-            key = priority.pk if priority else None
-            row = rows.setdefault(key, PriorityStatusCounts(priority))
-            row.counts[status] += 1
+    rows: dict[int | None, PriorityStatusCounts] = {p.pk: PriorityStatusCounts(p) for p in priorities_of_plan(plan)}
+    for objective in live_objectives_with_status(plan, period):
+        addressed = priorities_addressed(objective)
+        for key in [pk for pk in rows if pk in addressed] or [None]:
+            row = rows.setdefault(key, PriorityStatusCounts(None))
+            row.counts[objective.period_status] += 1
     return [row for row in rows.values() if row.total or row.priority is not None]
 
 
-def plan_status_totals(rows: list[PriorityStatusCounts]) -> dict[str, int]:
-    """Sum of per-priority counts (an objective under two priorities is counted twice)."""
+def plan_status_totals(plan: Plan, period: ReportingPeriod) -> dict[str, int]:
+    """How many live objectives are at each status in a quarter, each objective counted once."""
     totals = dict.fromkeys(STATUS_ORDER, 0)
-    for row in rows:
-        for status, count in row.counts.items():
-            totals[status] += count
+    for objective in live_objectives_with_status(plan, period):
+        totals[objective.period_status] += 1
     return totals
+
+
+def counted_more_than_once(rows: list[PriorityStatusCounts], totals: dict[str, int]) -> bool:
+    """Whether some objective is counted under several priorities (the rows add up to more than the total)."""
+    return sum(row.total for row in rows) > sum(totals.values())

@@ -14,10 +14,12 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.storage import stored_file_response
+
 from .exports import report_csv_lines, report_xlsx
 from .forms import ReportRequestForm
 from .models import ReportJob
-from .selectors import can_request_reports, partnerships_for_reports, report_job_get_for_user, report_jobs_visible_to
+from .selectors import access_report_job, can_request_reports, partnerships_for_reports, report_jobs_visible_to
 from .services import report_is_stuck, report_request, report_retry
 
 JOBS_PER_PAGE = 25
@@ -67,7 +69,7 @@ class ReportListView(LoginRequiredMixin, View):
 
 class ReportJobMixin(LoginRequiredMixin):
     def get_job(self) -> ReportJob:
-        return report_job_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        return access_report_job(self.request.user, self.kwargs["pk"])
 
 
 class ReportDetailView(ReportJobMixin, TemplateView):
@@ -105,7 +107,8 @@ class ReportPdfView(ReportJobMixin, View):
         job = self.get_job()
         if job.state != ReportJob.State.DONE or not job.pdf:
             raise Http404("This report is not ready")
-        return FileResponse(job.pdf.open("rb"), content_type="application/pdf", filename=job.pdf.name.rsplit("/")[-1])
+        # Streamed from the storage every instance shares (or a signed-URL redirect), never a public object.
+        return stored_file_response(job.pdf, content_type="application/pdf", filename=job.pdf.name.rsplit("/")[-1])
 
 
 class ReportHtmlView(ReportJobMixin, TemplateView):

@@ -6,7 +6,7 @@ Uses nothing but the standard library (urllib), as a partner system's script wou
     python scripts/api_enter_plan.py --url http://127.0.0.1:8000 --token ADMIN-TOKEN
     python scripts/api_enter_plan.py --url ... --token COORDINATOR-TOKEN --partnership my-empty-csp
 
-With an administrator's token (`manage.py drf_create_token <admin username>`) it creates a new
+With an administrator's token (`manage.py create_api_token <admin username> --name N`) it creates a new
 partnership; with a coordinator's token, name an (empty) partnership they coordinate. Exit
 status 0 when everything read back equals what was sent, 1 when it differs, 2 on an API error.
 """
@@ -413,7 +413,7 @@ def compare(sent: Any, stored: Any, where: str = "") -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="Base address of the site")
-    parser.add_argument("--token", required=True, help="API token (account/api-tokens/ or manage.py drf_create_token)")
+    parser.add_argument("--token", required=True, help="API token (account/api-tokens/ or manage.py create_api_token)")
     parser.add_argument("--partnership", help="Slug of an existing, empty partnership you coordinate")
     parser.add_argument("--run", default=dt.datetime.now().strftime("%Y%m%d%H%M%S"), help="Suffix for unique names")
     args = parser.parse_args(argv)

@@ -44,9 +44,22 @@ def page(browser, live_server):
     context.close()
 
 
+def totp_code(user, *, steps_ahead: int = 0) -> str:
+    """The current code of the user's authenticator app (django-otp's TOTP with the device's key)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 @pytest.fixture
 def sign_in(page):
-    """sign_in(user) signs in through the real login form."""
+    """sign_in(user) signs in through the real login form, and the code page when two-factor sign-in asks."""
 
     def _sign_in(user, password: str = PASSWORD):
         page.goto("/accounts/login/")
@@ -54,6 +67,10 @@ def sign_in(page):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        if "/account/two-factor/verify/" in page.url:
+            page.get_by_label("Code", exact=True).fill(totp_code(user))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
         return page
 
     return _sign_in

@@ -45,7 +45,7 @@ def _celery_worker_session(redis_url, django_db_setup, django_db_blocker):
     """A real Celery worker (in a thread) consuming from Redis for the whole session."""
     from celery.contrib.testing.worker import start_worker
 
-    from csp.celery import app
+    from csp.celery import QUEUES, app, queue_name
 
     app.conf.update(
         task_always_eager=False,
@@ -53,11 +53,15 @@ def _celery_worker_session(redis_url, django_db_setup, django_db_blocker):
         result_backend=redis_url,
         broker_connection_retry_on_startup=True,
     )
-    queue = f"csp-test-{os.getpid()}"
-    app.conf.task_default_queue = queue
+    # Tasks are routed by kind of work (csp/celery.py); this run's queues get its own prefix so
+    # it never takes, or leaves, messages of another run sharing the Redis database.
+    prefix = f"csp-test-{os.getpid()}-"
+    settings.CSP_CELERY_QUEUE_PREFIX = prefix
+    app.conf.task_default_queue = queue_name("housekeeping")
+    queues = [queue_name(kind) for kind in QUEUES]
     with (
         django_db_blocker.unblock(),
-        start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30),
+        start_worker(app, pool="solo", perform_ping_check=False, queues=queues, shutdown_timeout=30),
     ):
         yield app
     app.conf.update(task_always_eager=True)

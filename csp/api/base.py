@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from rest_framework import serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import exception_handler
 
+from csp.errors import too_large_detail
+from csp.limits import text_limit, too_long_message
 from csp.selectors import EDITOR_ROLES
+from csp.tokens import ApiTokenAuthentication
 
 from .concurrency import ETagMixin, ETagReadMixin
 from .permissions import PartnershipRolePermission, partnership_id_in, require_role
@@ -49,6 +55,41 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class StrictDateField(serializers.DateField):
+    """A date; a well-formed but impossible one ('2010-02-30') is 'not a real date', not a format error."""
+
+    default_error_messages = {"not_real": "'{value}' is not a real date."}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and ISO_DATE.match(value.strip()):
+            try:
+                dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.fail("not_real", value=value.strip())
+        return super().to_internal_value(value)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Every API serializer's base: dates checked for being real, text fields bounded by csp.limits."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: StrictDateField,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        limit = text_limit(model_field.model, model_field.name) if isinstance(model_field, models.TextField) else None
+        if limit is not None and "choices" not in kwargs:
+            kwargs["max_length"] = limit
+            label = str(model_field.verbose_name).capitalize()
+            kwargs.setdefault("error_messages", {})["max_length"] = too_long_message(label, limit)
+        return field_class, kwargs
+
+
 def related_partnership_id(obj: models.Model) -> int | None:
     """The partnership a related object belongs to, where it belongs to one."""
     if hasattr(obj, "partnership_id"):
@@ -60,7 +101,7 @@ def related_partnership_id(obj: models.Model) -> int | None:
     return None
 
 
-class ScopedModelSerializer(serializers.ModelSerializer):
+class ScopedModelSerializer(ApiModelSerializer):
     """A model serializer whose related objects must all belong to the object's own partnership.
 
     `partnership_path` leads from the object to its partnership ('plan.partnership'; '' for a partnership).
@@ -97,9 +138,17 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, plus: a refused service call is 403, a broken rule or constraint is 400, never a 500."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        exc = RequestTooLarge(too_large_detail())
+    elif isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     elif isinstance(exc, models.ProtectedError | models.RestrictedError):
         exc = Conflict()
@@ -112,8 +161,9 @@ def api_exception_handler(exc, context):
 
 # Object ids in paths: digits only, short enough for any database's integer.
 ID_PATTERN = "[0-9]{1,15}"
-# Token first, so a script with a bad or revoked token gets 401 with a WWW-Authenticate challenge.
-AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+# Token first, so a script with a bad, expired or revoked token gets 401 with a WWW-Authenticate
+# challenge; a read-only token gets 403 on writes (csp/tokens.py).
+AUTHENTICATION_CLASSES = [ApiTokenAuthentication, SessionAuthentication]
 
 
 class ScopedReadOnlyViewSet(ETagReadMixin, viewsets.ReadOnlyModelViewSet):

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from csp.models import Agency, Group, Partnership, Person, ReportingPeriod
 from csp.selectors import agencies_visible_to, partnerships_visible_to, people_visible_to
 
+from .archive import ArchivedFieldsMixin
 from .base import ScopedModelSerializer, VisibleRelatedField
 
 
@@ -43,7 +44,7 @@ class AgencySerializer(ScopedModelSerializer):
         fields = ["id", "partnership", "name", "short_name", "kind", "is_responsible_authority", "updated_at"]
 
 
-class PersonSerializer(ScopedModelSerializer):
+class PersonSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
     partnership = partnership_field()
     agency = VisibleRelatedField(
         selector=agencies_visible_to, queryset=Agency.objects.all(), allow_null=True, required=False

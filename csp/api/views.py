@@ -14,6 +14,7 @@ from csp.selectors import (
 )
 
 from . import filters, serializers
+from .archive import ArchiveOnDeleteMixin
 from .base import ScopedModelViewSet
 from .permissions import PartnershipRolePermission, SuperuserOnlyForCreateAndDelete
 
@@ -48,7 +49,7 @@ class AgencyViewSet(ScopedModelViewSet):
         return agencies_visible_to(self.request.user)
 
 
-class PersonViewSet(ScopedModelViewSet):
+class PersonViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
     """People named in your partnerships' plans: lead officers, chairs, with their job titles."""
 
     serializer_class = serializers.PersonSerializer
@@ -57,7 +58,7 @@ class PersonViewSet(ScopedModelViewSet):
     ordering = ["partnership", "name"]
 
     def get_queryset(self):
-        return people_visible_to(self.request.user)
+        return people_visible_to(self.request.user, include_archived=self.include_archived)
 
 
 class GroupViewSet(ScopedModelViewSet):

@@ -18,3 +18,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CSP_CELERY_EAGER", default=True)
 # Test hook: seconds a report render waits, so a test can kill its worker mid-render.
 REPORTING_TEST_RENDER_DELAY = env.float("CSP_REPORT_RENDER_DELAY", default=0)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+# Two-factor sign-in is off unless a test switches it on (tests/csp/test_auth_two_factor.py), as
+# axes is: most tests sign in with force_login and test other things.
+TWO_FACTOR_ENFORCED = env.bool("CSP_TWO_FACTOR_ENFORCED", default=False)

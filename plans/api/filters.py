@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from csp.api.filters import MAX_ID, id_filter, small_number_filter
 from csp.models import RagStatus
 
-from ..models import ConsultationActivity, Milestone, Objective, Plan, QuarterlyUpdate, Review, Section
+from ..models import ConsultationActivity, Objective, Plan, QuarterlyUpdate, Review, Section
+from ..rules import addresses_priority_q, led_by_agency_q, objective_overdue_q
+from ..selectors.status import PeriodStatus
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -44,20 +45,31 @@ class ObjectiveFilter(django_filters.FilterSet):
     section = id_filter("section", "Section id")
     priority = django_filters.NumberFilter(
         method="filter_priority",
-        label="Priority id (includes objectives addressing all priorities)",
+        label="Priority id: objectives addressing it through their own priorities, their section's priority, "
+        "or an 'all priorities' flag of the objective or (where it names none of its own) of the plan",
         min_value=1,
         max_value=MAX_ID,
         decimal_places=0,
     )
-    agency = id_filter("lead_agencies", "Lead agency id")
+    agency = django_filters.NumberFilter(
+        method="filter_agency",
+        label="Agency id: objectives it leads as a lead agency, as the agency recorded on a lead, "
+        "or through a lead officer's agency",
+        min_value=1,
+        max_value=MAX_ID,
+        decimal_places=0,
+    )
     group = id_filter("lead_groups", "Lead group id")
     lead_officer = id_filter("leads__person", "Person id of a lead officer")
     status = django_filters.ChoiceFilter(
-        field_name="current_status", choices=RagStatus.choices, label="Status in the plan's current quarter"
+        field_name="current_status",
+        choices=PeriodStatus.choices,
+        label="Status in the plan's current quarter: red, amber, green, no_status (update gives no status) "
+        "or no_update",
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
-        label="Active objectives past their due date or with a milestone past its date and not completed",
+        label="Active objectives past their due date or with a milestone past its date and not completed by today",
     )
     ref = django_filters.CharFilter(lookup_expr="iexact", label="Reference, e.g. '1.1' or 'Op Marble'")
 
@@ -66,16 +78,13 @@ class ObjectiveFilter(django_filters.FilterSet):
         fields = ["partnership", "plan", "section", "priority", "agency", "group", "lead_officer", "state", "ref"]
 
     def filter_priority(self, queryset, name, value):
-        return queryset.filter(
-            Q(priorities=value) | Q(addresses_all_priorities=True, plan__priorities=value)
-        ).distinct()
+        return queryset.filter(addresses_priority_q(int(value)))
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(led_by_agency_q(int(value)))
 
     def filter_overdue(self, queryset, name, value):
-        today = timezone.localdate()
-        late_milestone = Milestone.objects.filter(
-            objective=OuterRef("pk"), due_date__lt=today, completed_on__isnull=True
-        )
-        overdue = Q(state=Objective.State.ACTIVE) & (Q(due_date__lt=today) | Exists(late_milestone))
+        overdue = objective_overdue_q(timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from csp.models import RagStatus, ReportingPeriod
+from csp.models import ReportingPeriod
 from csp.selectors import User
 
 from ..models import (
     ConsultationActivity,
     ExpectedOutcome,
-    Milestone,
     Objective,
     ObjectiveLead,
     OutcomeStatus,
@@ -24,12 +23,12 @@ from ..models import (
     Section,
 )
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
-from ..selectors.status import REPORTED_UPDATE_STATES
+from ..selectors.status import COUNTED_UPDATE_STATES, period_status_expression
 
 
-def plans_for_api(user: User) -> QuerySet[Plan]:
+def plans_for_api(user: User, *, include_archived: bool = False) -> QuerySet[Plan]:
     """Plans the user may see, with their sections, consultation and priorities."""
-    return plans_visible_to(user).prefetch_related(
+    return plans_visible_to(user, include_archived=include_archived).prefetch_related(
         "priorities",
         Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
         Prefetch("consultations", queryset=ConsultationActivity.objects.order_by("position", "id")),
@@ -47,7 +46,7 @@ def consultations_for_api(user: User) -> QuerySet[ConsultationActivity]:
 
 
 def with_current_status(objectives: QuerySet[Objective], *, today: dt.date | None = None) -> QuerySet[Objective]:
-    """Annotate `current_status`: the reported status in the plan's current quarter (else today's quarter)."""
+    """Annotate `current_status` (the one status rule) in the plan's current quarter (else today's), and its update."""
     today = today or timezone.localdate()
     todays_quarter = ReportingPeriod.objects.filter(
         partnership=OuterRef("plan__partnership"),
@@ -55,18 +54,20 @@ def with_current_status(objectives: QuerySet[Objective], *, today: dt.date | Non
         start__lte=today,
         end__gte=today,
     ).values("pk")[:1]
-    # The shared rule (plans.selectors.status): only a submitted or approved update gives a status.
-    status = QuarterlyUpdate.objects.filter(
-        objective=OuterRef("pk"), period=OuterRef("status_period"), state__in=REPORTED_UPDATE_STATES
-    ).values("rag_status")[:1]
+    counted = QuarterlyUpdate.objects.filter(
+        objective=OuterRef("pk"), period=OuterRef("status_period"), state__in=COUNTED_UPDATE_STATES
+    )
     return objectives.annotate(status_period=Coalesce(F("plan__current_period"), Subquery(todays_quarter))).annotate(
-        current_status=Coalesce(Subquery(status), Value(RagStatus.NOT_UPDATED), output_field=CharField())
+        current_status=period_status_expression(OuterRef("status_period")),
+        current_update_id=Subquery(counted.values("pk")[:1]),
+        current_status_reason=Subquery(counted.values("rag_note")[:1]),
     )
 
 
-def objectives_for_api(user: User) -> QuerySet[Objective]:
+def objectives_for_api(user: User, *, include_archived: bool = False) -> QuerySet[Objective]:
     """Objectives the user may see, with every part the API shows and this quarter's status."""
-    return with_current_status(objectives_visible_to(user)).prefetch_related(
+    objectives = objectives_visible_to(user, include_archived=include_archived)
+    return with_current_status(objectives).prefetch_related(
         "priorities",
         "indicators",
         "lead_agencies",
@@ -78,10 +79,10 @@ def objectives_for_api(user: User) -> QuerySet[Objective]:
     )
 
 
-def updates_for_api(user: User) -> QuerySet[QuarterlyUpdate]:
+def updates_for_api(user: User, *, include_archived: bool = False) -> QuerySet[QuarterlyUpdate]:
     """Quarterly updates the user may see, with their outcome statuses and milestones met."""
     return (
-        updates_visible_to(user)
+        updates_visible_to(user, include_archived=include_archived)
         .select_related("period")
         .prefetch_related(
             "milestones_met",
@@ -90,11 +91,7 @@ def updates_for_api(user: User) -> QuerySet[QuarterlyUpdate]:
     )
 
 
-def reviews_for_api(user: User) -> QuerySet[Review]:
-    """Review decisions on the updates the user may see."""
-    return Review.objects.filter(update__in=updates_visible_to(user))
-
-
-def milestones_overdue_filter(today: dt.date) -> QuerySet[Milestone]:
-    """Milestones past their date and not completed."""
-    return Milestone.objects.filter(due_date__lt=today, completed_on__isnull=True)
+def reviews_for_api(user: User, *, include_archived: bool = False) -> QuerySet[Review]:
+    """Review decisions on the updates the user may see (archived ones, or on archived updates, only when asked)."""
+    reviews = Review.objects.filter(update__in=updates_visible_to(user, include_archived=include_archived))
+    return reviews if include_archived else reviews.filter(archived_at__isnull=True)

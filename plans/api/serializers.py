@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from csp.api.base import ScopedModelSerializer, VisibleRelatedField
+from csp.api.archive import ArchivedFieldsMixin
+from csp.api.base import ApiModelSerializer, ScopedModelSerializer, VisibleRelatedField
 from csp.api.serializers import partnership_field
-from csp.models import Agency, Group, Person, RagStatus, ReportingPeriod
+from csp.models import Agency, Group, Person, ReportingPeriod
 from csp.selectors import agencies_visible_to, groups_visible_to, people_visible_to, reporting_periods_visible_to
 from priorities.models import Indicator, Priority
 from priorities.selectors import indicators_visible_to, priorities_visible_to
@@ -27,6 +29,7 @@ from ..models import (
     Section,
 )
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
+from ..selectors.status import PeriodStatus, period_status
 from . import services
 
 
@@ -76,19 +79,19 @@ class ConsultationActivitySerializer(ScopedModelSerializer):
         fields = ["id", "plan", "activity", "key_results", "position"]
 
 
-class PlanSectionSerializer(serializers.ModelSerializer):
+class PlanSectionSerializer(ApiModelSerializer):
     class Meta:
         model = Section
         fields = ["id", "number", "title", "priority", "introduction", "position"]
 
 
-class PlanConsultationSerializer(serializers.ModelSerializer):
+class PlanConsultationSerializer(ApiModelSerializer):
     class Meta:
         model = ConsultationActivity
         fields = ["id", "activity", "key_results", "position"]
 
 
-class PlanSerializer(ScopedModelSerializer):
+class PlanSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
     """A plan; its sections and consultation activities are listed here and written at their own endpoints."""
 
     partnership = partnership_field()
@@ -140,7 +143,7 @@ class PlanSerializer(ScopedModelSerializer):
         return attrs
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
 
     class Meta:
@@ -148,7 +151,7 @@ class ActionSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "position"]
 
 
-class ExpectedOutcomeSerializer(serializers.ModelSerializer):
+class ExpectedOutcomeSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
     indicator = optional(indicators_visible_to, Indicator.objects.all())
 
@@ -157,7 +160,7 @@ class ExpectedOutcomeSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "text", "target_value", "target_unit", "indicator"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
     lead = optional(people_visible_to, Person.objects.all())
 
@@ -166,7 +169,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "due_date", "due_text", "lead", "lead_text", "completed_on", "position"]
 
 
-class ObjectiveLeadSerializer(serializers.ModelSerializer):
+class ObjectiveLeadSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
     person = VisibleRelatedField(selector=people_visible_to, queryset=Person.objects.all())
     agency = optional(agencies_visible_to, Agency.objects.all())
@@ -178,7 +181,25 @@ class ObjectiveLeadSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "person_name", "job_title", "agency", "kind", "position"]
 
 
-class ObjectiveSerializer(ScopedModelSerializer):
+class OutcomeNoteSerializer(serializers.Serializer):
+    """An expected outcome's status and note in a counted update: the reasons beside a red or amber status."""
+
+    outcome = serializers.IntegerField(source="outcome_id")
+    outcome_number = serializers.IntegerField(source="outcome.number")
+    rag_status = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ObjectiveListSerializer(serializers.ListSerializer):
+    """A page of objectives: the outcome notes of every counted update are read in one query."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.context["_current_update_ids"] = [getattr(o, "current_update_id", None) for o in items]
+        return super().to_representation(items)
+
+
+class ObjectiveSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
     """An objective with its actions, outcomes, milestones and leads; nested lists given replace the set."""
 
     partnership_path = "plan.partnership"
@@ -197,14 +218,23 @@ class ObjectiveSerializer(ScopedModelSerializer):
     milestones = MilestoneSerializer(many=True, required=False)
     leads = ObjectiveLeadSerializer(many=True, required=False)
     current_status = serializers.ChoiceField(
-        choices=RagStatus.choices,
+        choices=PeriodStatus.choices,
         read_only=True,
-        help_text="Status in the plan's current quarter (its chosen one, else today's): the submitted or "
-        "approved update's status, else 'not_updated'.",
+        help_text="Status in the plan's current quarter (its chosen one, else today's) by the one status rule: "
+        "a submitted or approved update's red/amber/green, 'no_status' when that update gives none, "
+        "'no_update' when there is no submitted or approved update (drafts and returned updates never count).",
+    )
+    current_status_label = serializers.SerializerMethodField(help_text="The status in words, as every page says it.")
+    current_status_reason = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Why the status is red or amber (the counted update's rag_note)."
+    )
+    current_outcome_notes = serializers.SerializerMethodField(
+        help_text="Each expected outcome's status and note in the counted update of the current quarter."
     )
 
     class Meta:
         model = Objective
+        list_serializer_class = ObjectiveListSerializer
         fields = [
             "id",
             "plan",
@@ -241,9 +271,32 @@ class ObjectiveSerializer(ScopedModelSerializer):
             "milestones",
             "leads",
             "current_status",
+            "current_status_label",
+            "current_status_reason",
+            "current_outcome_notes",
             "created_at",
             "updated_at",
         ]
+
+    @staticmethod
+    def get_current_status_label(objective: Objective) -> str | None:
+        status = getattr(objective, "current_status", None)
+        return PeriodStatus.label(status) if status else None
+
+    @extend_schema_field(OutcomeNoteSerializer(many=True))
+    def get_current_outcome_notes(self, objective: Objective) -> list[dict]:
+        update_id = getattr(objective, "current_update_id", None)
+        if update_id is None:
+            return []
+        notes = self.context.setdefault("_outcome_notes", {})
+        if update_id not in notes:
+            # One query for the whole page: every listed objective's counted update at once.
+            wanted = {update_id, *(i for i in self.context.get("_current_update_ids", ()) if i is not None)}
+            for status in OutcomeStatus.objects.filter(update_id__in=wanted).select_related("outcome"):
+                notes.setdefault(status.update_id, []).append(status)
+            for missing in wanted:
+                notes.setdefault(missing, [])
+        return OutcomeNoteSerializer(sorted(notes[update_id], key=lambda s: s.outcome.number), many=True).data
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -281,7 +334,7 @@ class ObjectiveSerializer(ScopedModelSerializer):
         return services.objective_update_with_parts(objective=instance, fields=fields, m2m=m2m, parts=parts)
 
 
-class OutcomeStatusSerializer(serializers.ModelSerializer):
+class OutcomeStatusSerializer(ApiModelSerializer):
     outcome = VisibleRelatedField(selector=outcomes_visible_to, queryset=ExpectedOutcome.objects.all())
     outcome_number = serializers.IntegerField(source="outcome.number", read_only=True)
 
@@ -291,13 +344,18 @@ class OutcomeStatusSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class QuarterlyUpdateSerializer(ScopedModelSerializer):
+class QuarterlyUpdateSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
     """A lead officer's update for one objective and quarter, written through the same rules as the update page."""
 
     partnership_path = "objective.plan.partnership"
     objective = VisibleRelatedField(selector=objectives_visible_to, queryset=Objective.objects.all())
     period = VisibleRelatedField(selector=reporting_periods_visible_to, queryset=ReportingPeriod.objects.all())
     period_label = serializers.CharField(source="period.label", read_only=True)
+    counted_status = serializers.SerializerMethodField(
+        help_text="The status this update gives its objective: its red/amber/green once submitted or approved, "
+        "'no_status' if it gives none, 'no_update' while a draft or returned (not counted)."
+    )
+    counted_status_label = serializers.SerializerMethodField(help_text="`counted_status` in words.")
     milestones_met = many(milestones_visible_to, Milestone.objects.all())
     outcome_statuses = OutcomeStatusSerializer(many=True, required=False)
     spend_to_date = serializers.DecimalField(
@@ -321,6 +379,8 @@ class QuarterlyUpdateSerializer(ScopedModelSerializer):
             "period_label",
             "progress",
             "rag_status",
+            "counted_status",
+            "counted_status_label",
             "rag_note",
             "spend_to_date",
             "milestones_met",
@@ -351,6 +411,13 @@ class QuarterlyUpdateSerializer(ScopedModelSerializer):
             "review_comment",
         ]
 
+    @extend_schema_field(serializers.ChoiceField(choices=PeriodStatus.choices))
+    def get_counted_status(self, update: QuarterlyUpdate) -> str:
+        return period_status(update)
+
+    def get_counted_status_label(self, update: QuarterlyUpdate) -> str:
+        return PeriodStatus.label(period_status(update))
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if self.instance is not None:
@@ -371,7 +438,7 @@ class QuarterlyUpdateSerializer(ScopedModelSerializer):
         return attrs
 
 
-class ReviewSerializer(ScopedModelSerializer):
+class ReviewSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
     """A decision on a submitted update: approve, return with a comment, or escalate to the board with a note."""
 
     partnership_path = "update.objective.plan.partnership"

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from csp.limits import text_limits_check
+
 from ..models import Action, ExpectedOutcome, Milestone, Objective, ObjectiveLead
 
 PARTS: dict[str, type[models.Model]] = {
@@ -41,9 +43,12 @@ def _sync_parts(*, objective: Objective, name: str, items: Sequence[Mapping[str,
             part = existing[item["id"]]
             for key, value in fields.items():
                 setattr(part, key, value)
+            text_limits_check(part)
             part.save()
         else:
-            model.objects.create(objective=objective, **fields)
+            part = model(objective=objective, **fields)
+            text_limits_check(part)
+            part.save()
 
 
 def _apply(*, objective: Objective, m2m: Mapping[str, Any], parts: Mapping[str, Any]) -> Objective:
@@ -61,7 +66,9 @@ def objective_create_with_parts(
     *, fields: Mapping[str, Any], m2m: Mapping[str, Any], parts: Mapping[str, Any]
 ) -> Objective:
     """Create an objective with its actions, outcomes, milestones, leads and links, atomically."""
-    objective = Objective.objects.create(**fields)
+    objective = Objective(**fields)
+    text_limits_check(objective)
+    objective.save()
     return _apply(objective=objective, m2m=m2m, parts=parts)
 
 
@@ -72,5 +79,6 @@ def objective_update_with_parts(
     """Change an objective and replace the nested sets given, atomically."""
     for key, value in fields.items():
         setattr(objective, key, value)
+    text_limits_check(objective)
     objective.save()
     return _apply(objective=objective, m2m=m2m, parts=parts)

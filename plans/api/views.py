@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from csp.api.archive import ArchiveOnDeleteMixin
 from csp.api.base import Conflict, ScopedModelViewSet
 from csp.api.concurrency import IF_MATCH, PreconditionFailed
 from csp.models import Role
@@ -23,7 +24,7 @@ from ..services.updates import OutcomeInput, StaleUpdate, UpdateInput, UpdateLoc
 from . import filters, selectors, serializers
 
 
-class PlanViewSet(ScopedModelViewSet):
+class PlanViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
     """Partnership plans and annual action plans."""
 
     serializer_class = serializers.PlanSerializer
@@ -32,7 +33,7 @@ class PlanViewSet(ScopedModelViewSet):
     ordering = ["partnership", "-period_start", "title"]
 
     def get_queryset(self):
-        return selectors.plans_for_api(self.request.user)
+        return selectors.plans_for_api(self.request.user, include_archived=self.include_archived)
 
 
 class SectionViewSet(ScopedModelViewSet):
@@ -59,7 +60,7 @@ class ConsultationActivityViewSet(ScopedModelViewSet):
         return selectors.consultations_for_api(self.request.user)
 
 
-class ObjectiveViewSet(ScopedModelViewSet):
+class ObjectiveViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
     """Objectives with their actions, outcomes, milestones and leads, written together in one request."""
 
     serializer_class = serializers.ObjectiveSerializer
@@ -68,13 +69,13 @@ class ObjectiveViewSet(ScopedModelViewSet):
     ordering = ["plan", "position", "id"]
 
     def get_queryset(self):
-        return selectors.objectives_for_api(self.request.user)
+        return selectors.objectives_for_api(self.request.user, include_archived=self.include_archived)
 
 
 UPDATE_WRITERS = frozenset({Role.COORDINATOR, Role.LEAD_OFFICER})
 
 
-class QuarterlyUpdateViewSet(ScopedModelViewSet):
+class QuarterlyUpdateViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
     """Quarterly updates: a lead officer saves a draft and submits it, under the update page's rules.
 
     POST creates the update of an objective for a quarter (version 0); PUT/PATCH change a draft or
@@ -90,7 +91,7 @@ class QuarterlyUpdateViewSet(ScopedModelViewSet):
     ordering = ["objective", "period__start"]
 
     def get_queryset(self):
-        return selectors.updates_for_api(self.request.user)
+        return selectors.updates_for_api(self.request.user, include_archived=self.include_archived)
 
     @staticmethod
     def _input(validated: dict, current: QuarterlyUpdate | None) -> UpdateInput:
@@ -163,16 +164,15 @@ class QuarterlyUpdateViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit the update for review, with any last changes given in the body."""
-        update = self.get_object()
-        self.check_if_match(update)
-        serializer = self.get_serializer(update, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
         with transaction.atomic():
+            update = self.get_object_for_write()
+            serializer = self.get_serializer(update, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
             update = self._save(validated=serializer.validated_data, current=update, submit=True)
         return self.with_etag(Response(self.get_serializer(update).data))
 
 
-class ReviewViewSet(ScopedModelViewSet):
+class ReviewViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
     """Review decisions. POST approves, returns (with a comment) or escalates (the comment is the note to the board)."""
 
     serializer_class = serializers.ReviewSerializer
@@ -183,7 +183,7 @@ class ReviewViewSet(ScopedModelViewSet):
     ordering = ["update", "created_at"]
 
     def get_queryset(self):
-        return selectors.reviews_for_api(self.request.user)
+        return selectors.reviews_for_api(self.request.user, include_archived=self.include_archived)
 
     def perform_create(self, serializer):
         update = serializer.validated_data["update"]

@@ -90,12 +90,37 @@ class ProposalForm(forms.Form):
         label="The change you propose",
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text="Only when you propose a change, not a strike.",
+        help_text="Only when you propose a change, not a strike. Explain it, or fill in the new wording below.",
     )
+    proposed_title = forms.CharField(
+        label="New title", required=False, widget=forms.Textarea(attrs=TEXTAREA), help_text="Leave empty to keep it."
+    )
+    proposed_target_and_indicator = forms.CharField(
+        label="New target and indicator",
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text="Leave empty to keep it.",
+    )
+    proposed_due_text = forms.CharField(
+        label="New due",
+        required=False,
+        max_length=200,
+        help_text="As the plan words it: 'March 2015'. Leave empty to keep it.",
+    )
+    proposed_how_measured = forms.CharField(
+        label="New way it is measured",
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text="Leave empty to keep it.",
+    )
+
+    NEW_VALUES = ("proposed_title", "proposed_target_and_indicator", "proposed_due_text", "proposed_how_measured")
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == ChangeProposal.Kind.CHANGE and not cleaned.get("proposed_change", "").strip():
+        if cleaned.get("kind") == ChangeProposal.Kind.CHANGE and not any(
+            cleaned.get(name, "").strip() for name in ("proposed_change", *self.NEW_VALUES)
+        ):
             self.add_error("proposed_change", "Enter the change you propose")
         return cleaned
 

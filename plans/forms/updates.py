@@ -6,11 +6,20 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
+from csp.limits import text_limit, too_long_message
 from csp.models import Partnership, RagStatus
 
-from ..models import ExpectedOutcome, Milestone, QuarterlyUpdate
+from ..models import ExpectedOutcome, Milestone, OutcomeStatus, QuarterlyUpdate
 from ..services.updates import OutcomeInput, UpdateInput
+
+
+def limit_validator(model, field_name: str, label: str) -> MaxLengthValidator:
+    """The csp.limits bound as a validator, without a maxlength attribute that would cut text off silently."""
+    limit = text_limit(model, field_name)
+    return MaxLengthValidator(limit, message=too_long_message(label, limit))
+
 
 RAG_CHOICES = [(RagStatus.GREEN, "Green"), (RagStatus.AMBER, "Amber"), (RagStatus.RED, "Red")]
 MAX_SPEND = Decimal("9999999999.99")
@@ -20,9 +29,19 @@ class UpdateForm(forms.Form):
     """The narrative, overall status, milestones met and spend of one update."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    progress = forms.CharField(label="Progress this quarter", required=False, widget=forms.Textarea)
+    progress = forms.CharField(
+        label="Progress this quarter",
+        required=False,
+        widget=forms.Textarea,
+        validators=[limit_validator(QuarterlyUpdate, "progress", "Progress")],
+    )
     rag_status = forms.ChoiceField(label="Overall status", choices=RAG_CHOICES, required=False)
-    rag_note = forms.CharField(label="Why is the overall status amber or red?", required=False, widget=forms.Textarea)
+    rag_note = forms.CharField(
+        label="Why is the overall status amber or red?",
+        required=False,
+        widget=forms.Textarea,
+        validators=[limit_validator(QuarterlyUpdate, "rag_note", "The reason for the status")],
+    )
     milestones_met = forms.ModelMultipleChoiceField(
         label="Milestones met", queryset=Milestone.objects.none(), required=False
     )
@@ -65,7 +84,9 @@ class OutcomeStatusForm(forms.Form):
     """The status and note of one expected outcome; prefixed 'outcome-<id>'."""
 
     rag_status = forms.ChoiceField(choices=RAG_CHOICES, required=False)
-    note = forms.CharField(required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea, validators=[limit_validator(OutcomeStatus, "note", "The outcome note")]
+    )
 
     def __init__(self, *args, outcome: ExpectedOutcome, **kwargs):
         super().__init__(*args, prefix=f"outcome-{outcome.pk}", **kwargs)

@@ -1,39 +1,105 @@
-"""Reads of plans, objectives and updates, always scoped to the user."""
+"""Who may see or change plans, objectives and updates: the plans app's one access policy.
+
+Lists go through `*_visible_to(user)`; one object by id goes through `access_*(user, pk, for_change=...)`,
+which answers 404 for another partnership's object (as for one that does not exist) and 403 only
+for an object the user can see but may not change. Pages, the API, reports and exports call these;
+tests/csp/test_access_lint.py rejects a bare `Model.objects.get(` in views and API modules.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from csp.models import Group, Role
-from csp.selectors import User, has_role, partnership_ids_visible_to, people_of
+from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to, people_of
 
-from ..models import Objective, Plan, QuarterlyUpdate
+from ..models import ChangeProposal, Escalation, Objective, Plan, QuarterlyUpdate
 
-
-def plans_visible_to(user: User) -> QuerySet[Plan]:
-    """Plans of the user's partnerships."""
-    return Plan.objects.filter(partnership__in=partnership_ids_visible_to(user))
-
-
-def objectives_visible_to(user: User) -> QuerySet[Objective]:
-    """Objectives of the user's partnerships."""
-    return Objective.objects.filter(plan__partnership__in=partnership_ids_visible_to(user))
+# Not archived, nor inside something archived: the one definition lists, counts and reports filter by.
+LIVE_PLAN = Q(archived_at__isnull=True)
+LIVE_OBJECTIVE = Q(archived_at__isnull=True, plan__archived_at__isnull=True)
+LIVE_UPDATE = Q(
+    archived_at__isnull=True, objective__archived_at__isnull=True, objective__plan__archived_at__isnull=True
+)
 
 
-def updates_visible_to(user: User) -> QuerySet[QuarterlyUpdate]:
-    """Quarterly updates of the user's partnerships."""
-    return QuarterlyUpdate.objects.filter(objective__plan__partnership__in=partnership_ids_visible_to(user))
+def plans_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Plan]:
+    """Plans of the user's partnerships (archived ones only when asked: detail lookups, restore)."""
+    plans = Plan.objects.filter(partnership__in=partnership_ids_visible_to(user))
+    return plans if include_archived else plans.filter(LIVE_PLAN)
 
 
-def plan_get_for_user(*, user: User, pk: int) -> Plan:
-    """A plan the user may see, or 404."""
-    return get_object_or_404(plans_visible_to(user).select_related("partnership"), pk=pk)
+def objectives_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Objective]:
+    """Objectives of the user's partnerships (archived ones, or those of archived plans, only when asked)."""
+    objectives = Objective.objects.filter(plan__partnership__in=partnership_ids_visible_to(user))
+    return objectives if include_archived else objectives.filter(LIVE_OBJECTIVE)
 
 
-def objective_get_for_user(*, user: User, pk: int) -> Objective:
-    """An objective the user may see, or 404 (another partnership's object does not exist for them)."""
-    return get_object_or_404(objectives_visible_to(user).select_related("plan__partnership", "section"), pk=pk)
+def updates_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[QuarterlyUpdate]:
+    """Quarterly updates of the user's partnerships (archived ones, or of archived items, only when asked)."""
+    updates = QuarterlyUpdate.objects.filter(objective__plan__partnership__in=partnership_ids_visible_to(user))
+    return updates if include_archived else updates.filter(LIVE_UPDATE)
+
+
+def _refuse(message: str) -> None:
+    raise PermissionDenied(message)
+
+
+def can_change_plan_content(user: User, partnership_id: int) -> bool:
+    """A coordinator of the partnership may change its plans, objectives and their parts."""
+    return has_role(user, partnership_id, *EDITOR_ROLES)
+
+
+def access_plan(user: User, pk: int, *, for_change: bool = False) -> Plan:
+    """A plan the user may see (else 404); with for_change, one they may also change (else 403)."""
+    plan = get_object_or_404(plans_visible_to(user, include_archived=True).select_related("partnership"), pk=pk)
+    if for_change and not can_change_plan_content(user, plan.partnership_id):
+        _refuse("Only a coordinator of this partnership can change its plans.")
+    return plan
+
+
+def access_objective(user: User, pk: int, *, for_change: bool = False) -> Objective:
+    """An objective the user may see (else 404); with for_change, one they may also change (else 403)."""
+    objective = get_object_or_404(
+        objectives_visible_to(user, include_archived=True).select_related("plan__partnership", "section"), pk=pk
+    )
+    if for_change and not can_change_plan_content(user, objective.plan.partnership_id):
+        _refuse("Only a coordinator of this partnership can change its objectives.")
+    return objective
+
+
+def access_update(user: User, pk: int, *, for_change: bool = False) -> QuarterlyUpdate:
+    """A quarterly update the user may see (else 404); with for_change, one they may write (else 403)."""
+    update = get_object_or_404(
+        updates_visible_to(user, include_archived=True).select_related("objective__plan__partnership", "period"), pk=pk
+    )
+    if for_change and not can_edit_update(user, update.objective):
+        _refuse("Only the objective's lead officers (or a coordinator) can write its updates.")
+    return update
+
+
+def access_change_proposal(user: User, pk: int) -> ChangeProposal:
+    """A proposal to strike or change an objective the user may see (else 404)."""
+    return get_object_or_404(
+        ChangeProposal.objects.filter(objective__in=objectives_visible_to(user, include_archived=True)).select_related(
+            "objective__plan"
+        ),
+        pk=pk,
+    )
+
+
+def escalations_visible_to(user: User) -> QuerySet[Escalation]:
+    """Escalations on objectives the user may see: the one rule for the board page and the API list."""
+    return Escalation.objects.filter(objective__in=objectives_visible_to(user, include_archived=True)).select_related(
+        "objective__plan", "board__chair", "raised_by", "resolved_by"
+    )
+
+
+def access_escalation(user: User, pk: int) -> Escalation:
+    """An escalation the user may see (else 404: another partnership's escalation does not exist for them)."""
+    return get_object_or_404(escalations_visible_to(user), pk=pk)
 
 
 def objectives_led_by(user: User) -> QuerySet[Objective]:
@@ -42,6 +108,7 @@ def objectives_led_by(user: User) -> QuerySet[Objective]:
 
 
 def is_lead_officer_of(user: User, objective: Objective) -> bool:
+    """The user is a named lead officer of the objective."""
     return objective.leads.filter(person__user=user).exists() if user.is_authenticated else False
 
 
@@ -64,6 +131,16 @@ def chairs_group_of(user: User, objective: Objective) -> bool:
     if objective.plan.owning_group_id:
         owning |= Q(pk=objective.plan.owning_group_id)
     return Group.objects.filter(owning, chair__user=user).exists()
+
+
+def can_resolve_escalation(user: User, escalation: Escalation) -> bool:
+    """A coordinator of the board's partnership, or the person who chairs the board, may resolve its escalations."""
+    if not user.is_authenticated:
+        return False
+    board = escalation.board
+    if has_role(user, board.partnership_id, Role.COORDINATOR):
+        return True
+    return board.chair_id is not None and board.chair.user_id == user.pk
 
 
 def can_review(user: User, objective: Objective) -> bool:

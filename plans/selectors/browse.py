@@ -11,8 +11,9 @@ from django.utils import timezone
 from csp.models import Partnership, ReportingPeriod
 from csp.selectors import User, partnerships_visible_to
 
-from ..models import ExpectedOutcome, Objective, ObjectiveLead, Plan, QuarterlyUpdate
-from .access import plans_visible_to
+from ..models import ExpectedOutcome, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
+from .access import LIVE_OBJECTIVE, plans_visible_to
+from .status import with_period_status
 
 
 def current_period_for(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
@@ -25,16 +26,6 @@ def current_period_for(plan: Plan, *, today: dt.date | None = None) -> Reporting
     ).first()
 
 
-def quarters_of_plan(plan: Plan) -> QuerySet[ReportingPeriod]:
-    """The quarters a plan runs through, in order."""
-    return ReportingPeriod.objects.filter(
-        partnership_id=plan.partnership_id,
-        kind=ReportingPeriod.Kind.QUARTER,
-        start__gte=plan.period_start,
-        end__lte=plan.period_end,
-    ).order_by("start")
-
-
 def partnerships_with_plans_for(user: User) -> QuerySet[Partnership]:
     """The user's partnerships with their plans, for the home page."""
     return partnerships_visible_to(user).prefetch_related(
@@ -43,10 +34,14 @@ def partnerships_with_plans_for(user: User) -> QuerySet[Partnership]:
 
 
 def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> QuerySet[Objective]:
-    """Every objective of a plan with what the plan page shows, prefetched."""
+    """Every objective of a plan with what the plan page shows and its status in the period, prefetched."""
     updates = QuarterlyUpdate.objects.filter(period=period) if period else QuarterlyUpdate.objects.none()
+    updates = updates.prefetch_related(
+        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome"))
+    )
     return (
-        plan.objectives.select_related("section")
+        with_period_status(plan.objectives.filter(LIVE_OBJECTIVE), period)
+        .select_related("section")
         .prefetch_related(
             "priorities",
             "lead_agencies",

@@ -10,8 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -26,8 +28,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from csp.models import Group, RagStatus, ReportingPeriod
+from csp.models import Group, ReportingPeriod
 from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_of
+from priorities.models import Priority
 
 from ..models import (
     ChangeProposal,
@@ -40,13 +43,25 @@ from ..models import (
     Plan,
     QuarterlyUpdate,
     Review,
+    Section,
 )
-from .access import can_edit_update, can_review, objectives_visible_to, plans_visible_to
-from .browse import current_period_for, quarters_of_plan
-from .status import REPORTED_UPDATE_STATES, STATUS_ORDER, reported_status_expression
-
-# Exceptions first: the order a chair goes through them.
-EXCEPTION_STATUSES = [RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED]
+from ..rules import (
+    milestone_overdue_q,
+    objective_overdue_q,
+    overdue_reference_date,
+    priorities_addressed,
+    update_periods_of,
+)
+from .access import LIVE_OBJECTIVE, LIVE_UPDATE, can_edit_update, can_review, objectives_visible_to, plans_visible_to
+from .browse import current_period_for
+from .status import (
+    COUNTED_UPDATE_STATES,
+    EXCEPTION_STATUSES,
+    STATUS_ORDER,
+    PeriodStatus,
+    period_status_expression,
+    update_counts,
+)
 
 
 def plans_reviewable_by(user: User) -> list[Plan]:
@@ -59,21 +74,11 @@ def plans_reviewable_by(user: User) -> list[Plan]:
     ]
 
 
-def review_reference_date(period: ReportingPeriod | None, *, today: dt.date | None = None) -> dt.date:
-    """The day milestones are judged overdue on: the end of the quarter, or today if that is earlier."""
-    today = today or timezone.localdate()
-    if period is None:
-        return today
-    return min(period.end, today)
-
-
 def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: dt.date | None = None) -> QuerySet:
     """A plan's live objectives, each annotated with its status, update and overdue milestones for a quarter."""
-    reference = review_reference_date(period, today=today)
+    reference = overdue_reference_date(period, today=today)
     period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period)
-    overdue = Milestone.objects.filter(objective=OuterRef("pk"), due_date__lt=reference).filter(
-        Q(completed_on__isnull=True) | Q(completed_on__gt=reference)
-    )
+    overdue = Milestone.objects.filter(milestone_overdue_q(reference), objective=OuterRef("pk"))
     overdue_count = overdue.order_by().values("objective").annotate(n=Count("pk")).values("n")[:1]
     status_rank = Case(
         *[When(period_status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
@@ -81,23 +86,34 @@ def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: 
         output_field=IntegerField(),
     )
     return (
-        plan.objectives.exclude(state=Objective.State.STRUCK)
+        plan.objectives.filter(LIVE_OBJECTIVE)
+        .exclude(state=Objective.State.STRUCK)
         .select_related("section")
         .annotate(
-            period_status=reported_status_expression(period),
+            period_status=period_status_expression(period),
             period_update_id=Subquery(period_updates.values("pk")[:1]),
             period_update_state=Subquery(period_updates.values("state")[:1]),
             overdue_milestones=Coalesce(Subquery(overdue_count), Value(0), output_field=IntegerField()),
+            is_overdue=ExpressionWrapper(objective_overdue_q(reference), output_field=BooleanField()),
         )
         .annotate(status_rank=status_rank)
     )
 
 
-def review_rows(queryset: QuerySet) -> QuerySet:
-    """What each row of the dashboard's list shows, prefetched."""
+def counted_updates_prefetch(period: ReportingPeriod | None, *, to_attr: str = "counted_updates") -> Prefetch:
+    """The period's counted update of each objective (a list of 0 or 1) with its outcome notes, for the reasons."""
+    updates = QuarterlyUpdate.objects.filter(period=period, state__in=COUNTED_UPDATE_STATES).prefetch_related(
+        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome"))
+    )
+    return Prefetch("updates", queryset=updates, to_attr=to_attr)
+
+
+def review_rows(queryset: QuerySet, period: ReportingPeriod | None) -> QuerySet:
+    """What each row of the dashboard's list shows (leads, the counted update and its reasons), prefetched."""
     return queryset.prefetch_related(
         Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
         "lead_groups",
+        counted_updates_prefetch(period),
     )
 
 
@@ -116,7 +132,7 @@ class StatusCounts:
 
     def ordered(self) -> list[tuple[str, str, int]]:
         """(status, its words, count) worst first."""
-        return [(status, RagStatus(status).label, self.counts.get(status, 0)) for status in STATUS_ORDER]
+        return [(status, PeriodStatus.label(status), self.counts.get(status, 0)) for status in STATUS_ORDER]
 
     @property
     def section_param(self) -> str | None:
@@ -145,24 +161,26 @@ def status_counts_by_section(*, plan: Plan, queryset: QuerySet) -> tuple[list[St
     return sections, StatusCounts(section_id=None, label="All sections", counts=dict(total), is_total=True)
 
 
-def overdue_milestone_item_count(queryset: QuerySet) -> int:
-    """How many of the items have at least one overdue milestone."""
-    return queryset.filter(overdue_milestones__gt=0).count()
+def overdue_item_count(queryset: QuerySet) -> int:
+    """How many of the items are overdue (own date passed, or a milestone overdue): `plans.rules`."""
+    return queryset.filter(is_overdue=True).count()
 
 
 def plan_quarters(plan: Plan) -> list[ReportingPeriod]:
     """The quarters of a plan, for the period filter."""
-    return list(quarters_of_plan(plan))
+    return list(update_periods_of(plan))
 
 
 def review_period_for(plan: Plan, period_id: str | None) -> ReportingPeriod | None:
     """The quarter chosen in the request if it belongs to the plan, else the latest quarter with updates in."""
     if period_id and str(period_id).isdigit():
-        chosen = quarters_of_plan(plan).filter(pk=int(period_id)).first()
+        chosen = update_periods_of(plan).filter(pk=int(period_id)).first()
         if chosen is not None:
             return chosen
     return latest_reported_period(plan)
 
+
+LIVE = Q(archived_at__isnull=True)
 
 # The item page -----------------------------------------------------------------------------------------
 
@@ -173,15 +191,21 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
         "period", "author", "submitted_by", "reviewed_by"
     ).prefetch_related(
         Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")),
-        Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("created_at")),
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.filter(archived_at__isnull=True).select_related("reviewer").order_by("created_at"),
+        ),
         Prefetch("milestones_met"),
     )
-    queryset = objectives_visible_to(user).select_related(
+    # Readable by id even when archived (the page says so); lists and counts leave archived items out.
+    queryset = objectives_visible_to(user, include_archived=True).select_related(
         "plan__partnership", "plan__owning_group", "section__priority", "carried_forward_from"
     )
     return get_object_or_404(
         queryset.prefetch_related(
             "priorities",
+            "plan__priorities",
+            Prefetch("plan__sections", queryset=Section.objects.select_related("priority")),
             "lead_agencies",
             "lead_groups",
             "indicators",
@@ -189,13 +213,29 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
             "outcomes",
             Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
             Prefetch("milestones", queryset=Milestone.objects.select_related("lead")),
-            Prefetch("updates", queryset=updates.order_by("period__start")),
-            Prefetch("comments", queryset=Comment.objects.select_related("author", "update__period")),
-            Prefetch("escalations", queryset=Escalation.objects.select_related("board", "raised_by", "update__period")),
-            Prefetch("proposals", queryset=ChangeProposal.objects.select_related("proposed_by", "decided_by")),
+            # Archived updates, comments, escalations and proposals leave the page's lists.
+            Prefetch("updates", queryset=updates.filter(archived_at__isnull=True).order_by("period__start")),
+            Prefetch("comments", queryset=Comment.objects.filter(LIVE).select_related("author", "update__period")),
+            Prefetch(
+                "escalations",
+                queryset=Escalation.objects.filter(LIVE).select_related("board", "raised_by", "update__period"),
+            ),
+            Prefetch(
+                "proposals", queryset=ChangeProposal.objects.filter(LIVE).select_related("proposed_by", "decided_by")
+            ),
         ),
         pk=pk,
     )
+
+
+def priorities_addressed_by(objective: Objective) -> list[Priority]:
+    """The priorities an objective addresses by the one rule (`plans.rules`), in order; reads only prefetched rows."""
+    known = {p.pk: p for p in [*objective.priorities.all(), *objective.plan.priorities.all()]}
+    known |= {s.priority_id: s.priority for s in objective.plan.sections.all() if s.priority_id}
+    if objective.section_id and objective.section.priority_id:
+        known[objective.section.priority_id] = objective.section.priority
+    addressed = priorities_addressed(objective)
+    return sorted((p for pk, p in known.items() if pk in addressed), key=lambda p: (p.position, p.code, p.pk))
 
 
 @dataclass
@@ -207,8 +247,8 @@ class OutcomeRow:
 
 
 def outcome_status_table(objective: Objective) -> tuple[list[ReportingPeriod], list[OutcomeRow]]:
-    """Outcomes x quarters: the quarters that have an update, and each outcome's status in them."""
-    updates = list(objective.updates.all())
+    """Outcomes x quarters: the quarters with a counted update, and each outcome's status in them."""
+    updates = [update for update in objective.updates.all() if update_counts(update)]
     periods = [update.period for update in updates]
     rows = []
     for outcome in objective.outcomes.all():
@@ -359,14 +399,14 @@ def groups_for_meeting_packs(*, user: User, partnership_id: int) -> QuerySet[Gro
 def objectives_owned_by_group(group: Group) -> QuerySet[Objective]:
     """Objectives the group owns: it is one of their lead groups, or it keeps their plan."""
     return Objective.objects.filter(
-        Q(lead_groups=group) | Q(plan__owning_group=group), plan__partnership_id=group.partnership_id
+        Q(lead_groups=group) | Q(plan__owning_group=group), LIVE_OBJECTIVE, plan__partnership_id=group.partnership_id
     ).values("pk")
 
 
 def latest_reported_period(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
     """The latest quarter up to the current one with a submitted or approved update: what a meeting reviews."""
     current = current_period_for(plan, today=today)
-    reported = QuarterlyUpdate.objects.filter(objective__plan=plan, state__in=REPORTED_UPDATE_STATES)
+    reported = QuarterlyUpdate.objects.filter(LIVE_UPDATE, objective__plan=plan, state__in=COUNTED_UPDATE_STATES)
     if current is not None:
         reported = reported.filter(period__start__lte=current.start)
     latest = reported.select_related("period").order_by("-period__start").first()
@@ -407,12 +447,12 @@ def meeting_pack_for(*, group: Group, today: dt.date | None = None) -> MeetingPa
         items = (
             objectives_for_review(plan=plan, period=period, today=today)
             .filter(pk__in=owned)
-            .filter(Q(period_status__in=EXCEPTION_STATUSES) | Q(overdue_milestones__gt=0))
+            .filter(Q(period_status__in=EXCEPTION_STATUSES) | Q(is_overdue=True))
             .order_by("status_rank", "section__position", "position", "id")
         )
-        exceptions.append(PlanExceptions(plan=plan, period=period, items=list(review_rows(items))))
+        exceptions.append(PlanExceptions(plan=plan, period=period, items=list(review_rows(items, period))))
     awaiting = (
-        QuarterlyUpdate.objects.filter(objective__in=owned, state=QuarterlyUpdate.State.SUBMITTED)
+        QuarterlyUpdate.objects.filter(LIVE_UPDATE, objective__in=owned, state=QuarterlyUpdate.State.SUBMITTED)
         .select_related("objective", "period", "submitted_by")
         .order_by("period__start", "objective__position")
     )

@@ -1,34 +1,108 @@
-"""One rule for 'the status of an objective in a quarter', shared by the pages, reports and exports.
+"""One rule for 'the status of an objective in a period', shared by every page, report, export and API filter.
 
-An update's status counts once it has been submitted (or approved); a draft, a returned update
-or no update at all is 'not updated'. The review dashboard, the board reports and the exports all
-use this, so their numbers agree.
+Only a submitted or approved update that is not archived counts. No counted update is 'No update'; a counted update
+whose `rag_status` is not given is 'Update gives no status'. A draft or a returned update never
+gives the status anywhere (pages may say 'draft in progress' beside it, never as the status).
+The Python function and the database expression are built from the same table, `_FROM_RAG`, and
+`tests/plans/test_status_rule.py` checks they agree for every update state.
 """
 
 from __future__ import annotations
 
-from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.lookups import Exact
 
 from csp.models import RagStatus, ReportingPeriod
 
-from ..models import QuarterlyUpdate
+from ..models import OutcomeStatus, QuarterlyUpdate
 
-REPORTED_UPDATE_STATES = (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED)
-# Worst first: the order of every status table and chart.
-STATUS_ORDER = (RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED, RagStatus.GREEN)
-
-
-def reported_status(update: QuarterlyUpdate | None) -> str:
-    """The status an update gives: its RAG status once submitted or approved, else 'not updated'."""
-    if update is None or update.state not in REPORTED_UPDATE_STATES:
-        return RagStatus.NOT_UPDATED
-    return update.rag_status
+COUNTED_UPDATE_STATES = (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED)
+# The name used since issue 4; other branches may still import it.
+REPORTED_UPDATE_STATES = COUNTED_UPDATE_STATES
 
 
-def reported_status_expression(period: ReportingPeriod | None, *, objective_ref: str = "pk"):
-    """The same rule as a database expression, to annotate objectives with `period_status`."""
-    reported = QuarterlyUpdate.objects.filter(
-        objective=OuterRef(objective_ref), period=period, state__in=REPORTED_UPDATE_STATES
+class PeriodStatus:
+    """An objective's status in a period: a RAG colour, or one of the two 'no status' cases."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    NO_STATUS = "no_status"
+    NO_UPDATE = "no_update"
+
+    LABELS = {
+        RED: "Red",
+        AMBER: "Amber",
+        GREEN: "Green",
+        NO_STATUS: "Update gives no status",
+        NO_UPDATE: "No update",
+    }
+    choices = list(LABELS.items())
+
+    @classmethod
+    def label(cls, status: str) -> str:
+        """The words for a status, the same on every surface."""
+        return cls.LABELS[status]
+
+
+# The API schema's one enum of period statuses (SPECTACULAR_SETTINGS['ENUM_NAME_OVERRIDES']).
+PERIOD_STATUS_CHOICES = PeriodStatus.choices
+
+# A counted update's rag_status -> the period status it gives.
+_FROM_RAG = {
+    RagStatus.RED: PeriodStatus.RED,
+    RagStatus.AMBER: PeriodStatus.AMBER,
+    RagStatus.GREEN: PeriodStatus.GREEN,
+    RagStatus.NOT_UPDATED: PeriodStatus.NO_STATUS,
+}
+# Worst first: the order of every status table and chart (bound by name, never by position).
+STATUS_ORDER = (
+    PeriodStatus.RED,
+    PeriodStatus.AMBER,
+    PeriodStatus.NO_UPDATE,
+    PeriodStatus.NO_STATUS,
+    PeriodStatus.GREEN,
+)
+# What a chair goes through first; red and amber also need a reason.
+EXCEPTION_STATUSES = (PeriodStatus.RED, PeriodStatus.AMBER, PeriodStatus.NO_UPDATE, PeriodStatus.NO_STATUS)
+STATUSES_WITH_REASON = (PeriodStatus.RED, PeriodStatus.AMBER)
+
+
+def update_counts(update: QuarterlyUpdate | None) -> bool:
+    """Whether an update gives the objective's status: submitted or approved, and not archived."""
+    return update is not None and update.state in COUNTED_UPDATE_STATES and update.archived_at is None
+
+
+def period_status(update: QuarterlyUpdate | None) -> str:
+    """The status an objective's update for a period gives (a `PeriodStatus` value)."""
+    if not update_counts(update):
+        return PeriodStatus.NO_UPDATE
+    return _FROM_RAG.get(update.rag_status, PeriodStatus.NO_STATUS)
+
+
+def outcome_period_status(update: QuarterlyUpdate | None, outcome_status: OutcomeStatus | None) -> str:
+    """The status one expected outcome has in a period, by the same rule as its objective."""
+    if not update_counts(update):
+        return PeriodStatus.NO_UPDATE
+    if outcome_status is None:
+        return PeriodStatus.NO_STATUS
+    return _FROM_RAG.get(outcome_status.rag_status, PeriodStatus.NO_STATUS)
+
+
+def period_status_expression(period: ReportingPeriod | OuterRef | None, *, objective_ref: str = "pk") -> Case:
+    """The same rule as a database expression over objectives (`period` may be an OuterRef)."""
+    counted = QuarterlyUpdate.objects.filter(
+        objective=OuterRef(objective_ref), period=period, state__in=COUNTED_UPDATE_STATES, archived_at__isnull=True
     )
-    return Coalesce(Subquery(reported.values("rag_status")[:1]), Value(RagStatus.NOT_UPDATED), output_field=CharField())
+    rag = Subquery(counted.values("rag_status")[:1], output_field=CharField())
+    return Case(
+        *[When(Exact(rag, value), then=Value(status)) for value, status in _FROM_RAG.items()],
+        When(Exists(counted), then=Value(PeriodStatus.NO_STATUS)),
+        default=Value(PeriodStatus.NO_UPDATE),
+        output_field=CharField(),
+    )
+
+
+def with_period_status(objectives: QuerySet, period: ReportingPeriod | None, *, name: str = "period_status"):
+    """Objectives annotated with their status in `period` under `name`."""
+    return objectives.annotate(**{name: period_status_expression(period)})

@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from csp.models import Membership, ReportingPeriod, Role
-from csp.selectors import User, people_of
+from csp.selectors import User, coordinated_partnership_ids, holds_role_anywhere, people_of
 
 from ..models import ExpectedOutcome, Milestone, Objective, ObjectiveLead, OutcomeStatus, QuarterlyUpdate, Reminder
-from .access import objective_get_for_user, objectives_led_by, objectives_visible_to
-from .browse import current_period_for, quarters_of_plan
+from ..rules import led_by_any_agency_q, update_periods_of
+from .access import access_objective, objectives_led_by, objectives_visible_to
+from .browse import current_period_for
+from .status import update_counts
 
 # Beyond this many days late, the date alone is clearer than a count of days.
 LATE_DAYS_SHOWN = 28
@@ -27,7 +29,6 @@ UPDATE_STATE_LABELS = {
     QuarterlyUpdate.State.RETURNED: "Returned with a comment",
     QuarterlyUpdate.State.APPROVED: "Approved",
 }
-DONE_STATES = (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED)
 
 
 def _long_date(day: dt.date) -> str:
@@ -99,7 +100,7 @@ def _as_items(objectives: list[Objective], *, today: dt.date) -> list[MyItem]:
         period = periods[objective.plan_id]
         update = by_key.get((objective.pk, period.pk)) if period else None
         deadline = period.update_deadline if period else None
-        overdue = bool(deadline and today > deadline and not (update and update.state in DONE_STATES))
+        overdue = bool(deadline and today > deadline and not update_counts(update))
         items.append(
             MyItem(
                 objective=objective,
@@ -120,10 +121,7 @@ def my_items(*, user: User, today: dt.date | None = None) -> tuple[list[MyItem],
     agency: list[Objective] = []
     if agency_ids:
         agency_qs = (
-            objectives_visible_to(user)
-            .filter(Q(lead_agencies__in=agency_ids) | Q(leads__agency__in=agency_ids))
-            .exclude(pk__in=[o.pk for o in mine])
-            .distinct()
+            objectives_visible_to(user).filter(led_by_any_agency_q(agency_ids)).exclude(pk__in=[o.pk for o in mine])
         )
         agency = list(_objectives_for_list(Objective.objects.filter(pk__in=agency_qs.values("pk"))))
     return _as_items(mine, today=today), _as_items(agency, today=today)
@@ -151,8 +149,8 @@ def _update_with_parts(queryset: QuerySet[QuarterlyUpdate]) -> QuerySet[Quarterl
 
 def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> UpdatePage:
     """An objective the user may see and one of its plan's quarters, or 404."""
-    objective = objective_get_for_user(user=user, pk=objective_pk)
-    quarters = list(quarters_of_plan(objective.plan))
+    objective = access_objective(user, objective_pk)
+    quarters = list(update_periods_of(objective.plan))
     period = next((q for q in quarters if q.pk == period_pk), None)
     if period is None:
         raise Http404("No such quarter in this plan.")
@@ -170,11 +168,6 @@ def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> Up
     )
 
 
-def update_get_current(*, update_pk: int) -> QuarterlyUpdate:
-    """The saved state of an update, to show beside text a stale save would have overwritten."""
-    return _update_with_parts(QuarterlyUpdate.objects.all()).get(pk=update_pk)
-
-
 def reminders_visible_to(user: User) -> QuerySet[Reminder]:
     """Reminders sent in partnerships where the user is a coordinator (all of them for a superuser)."""
     if not user.is_authenticated:
@@ -182,12 +175,9 @@ def reminders_visible_to(user: User) -> QuerySet[Reminder]:
     reminders = Reminder.objects.select_related("person__partnership", "period").prefetch_related("objectives")
     if user.is_superuser:
         return reminders
-    coordinated = Membership.objects.filter(user=user, roles__role=Role.COORDINATOR).values("partnership_id")
-    return reminders.filter(person__partnership__in=coordinated)
+    return reminders.filter(person__partnership__in=coordinated_partnership_ids(user))
 
 
 def is_coordinator_anywhere(user: User) -> bool:
     """Whether the user coordinates at least one partnership."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or Membership.objects.filter(user=user, roles__role=Role.COORDINATOR).exists()
+    return holds_role_anywhere(user, Role.COORDINATOR)

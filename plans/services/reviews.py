@@ -19,9 +19,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from csp.limits import text_length_check
+
 from ..models import ChangeProposal, Comment, Escalation, Objective, QuarterlyUpdate, Review
 from ..selectors.access import can_edit_update, can_review
 from ..selectors.reviews import board_of, can_comment
+from ..selectors.status import update_counts
 
 
 def _lock_update(update: QuarterlyUpdate) -> QuarterlyUpdate:
@@ -90,6 +93,7 @@ def update_approve(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, comme
     _check_not_own(reviewer, update)
     _check_submitted(update)
     comment = comment.strip()
+    text_length_check(Review, "comment", comment, "The comment")
     _decide(update, reviewer=reviewer, state=QuarterlyUpdate.State.APPROVED, comment=comment)
     Review.objects.create(update=update, decision=Review.Decision.APPROVED, comment=comment, reviewer=reviewer)
     return update
@@ -105,6 +109,7 @@ def update_return(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, commen
     comment = comment.strip()
     if not comment:
         raise ValidationError("Enter a comment saying what the lead officers need to change.")
+    text_length_check(Review, "comment", comment, "The comment")
     _decide(update, reviewer=reviewer, state=QuarterlyUpdate.State.RETURNED, comment=comment)
     Review.objects.create(update=update, decision=Review.Decision.RETURNED, comment=comment, reviewer=reviewer)
     recipients = _return_recipients(update)
@@ -119,11 +124,12 @@ def update_escalate(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, note
     update = _lock_update(update)
     objective = update.objective
     _check_reviewer(reviewer, objective)
-    if update.state not in (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED):
+    if not update_counts(update):
         raise ValidationError("Only a submitted or approved update can be escalated to the board.")
     note = note.strip()
     if not note:
         raise ValidationError("Enter a note for the board saying why this item is escalated.")
+    text_length_check(Escalation, "note", note, "The note for the board")
     board = board_of(objective.plan.partnership_id)
     if board is None:
         raise ValidationError("This partnership has no board group. Ask the coordinator to add one.")
@@ -136,35 +142,84 @@ def update_escalate(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, note
     return escalation
 
 
+# Proposal field -> the objective field it replaces when a change proposal is approved.
+PROPOSED_FIELDS: dict[str, str] = {
+    "proposed_title": "title",
+    "proposed_target_and_indicator": "target_and_indicator",
+    "proposed_due_text": "due_text",
+    "proposed_how_measured": "how_measured",
+}
+
+
 @transaction.atomic
 def proposal_create(
-    *, proposer: AbstractBaseUser, objective: Objective, kind: str, reason: str, proposed_change: str = ""
+    *,
+    proposer: AbstractBaseUser,
+    objective: Objective,
+    kind: str,
+    reason: str,
+    proposed_change: str = "",
+    **proposed: str,
 ) -> ChangeProposal:
     """A lead officer proposes to strike or change an objective, with a reason, for the chair to decide."""
     if not can_edit_update(proposer, objective):
         raise PermissionDenied("Only a lead officer of this item, or a coordinator, may propose a change.")
     if kind not in ChangeProposal.Kind.values:
         raise ValidationError("Choose whether to strike or change the objective.")
+    unknown = set(proposed) - set(PROPOSED_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be proposed: {', '.join(sorted(unknown))}.")
     if objective.is_struck:
         raise ValidationError("This objective is already struck from the plan.")
     reason = reason.strip()
     proposed_change = proposed_change.strip()
+    # A strike changes no field, so proposed values only count on a change proposal.
+    proposed = {name: (value or "").strip() for name, value in proposed.items()} if kind == "change" else {}
     if not reason:
         raise ValidationError("Enter the reason for the proposal.")
-    if kind == ChangeProposal.Kind.CHANGE and not proposed_change:
+    if kind == ChangeProposal.Kind.CHANGE and not proposed_change and not any(proposed.values()):
         raise ValidationError("Enter the change you propose.")
+    text_length_check(ChangeProposal, "reason", reason, "The reason")
+    text_length_check(ChangeProposal, "proposed_change", proposed_change, "The change you propose")
+    for name, value in proposed.items():
+        text_length_check(ChangeProposal, name, value, str(ChangeProposal._meta.get_field(name).verbose_name))
     if ChangeProposal.objects.filter(objective=objective, kind=kind, decision=ChangeProposal.Decision.PENDING).exists():
         raise ValidationError("A proposal of this kind is already waiting for a decision.")
     return ChangeProposal.objects.create(
-        objective=objective, kind=kind, reason=reason, proposed_change=proposed_change, proposed_by=proposer
+        objective=objective,
+        kind=kind,
+        reason=reason,
+        proposed_change=proposed_change,
+        proposed_by=proposer,
+        **proposed,
     )
+
+
+def _apply_change(proposal: ChangeProposal, *, decider: AbstractBaseUser) -> Objective:
+    """Write the proposal's non-empty proposed values to its objective, kept in history as the decider's change."""
+    objective = Objective.objects.select_for_update().get(pk=proposal.objective_id)
+    changed = []
+    for proposal_field, objective_field in PROPOSED_FIELDS.items():
+        value = getattr(proposal, proposal_field)
+        if value:
+            setattr(objective, objective_field, value)
+            changed.append(objective_field)
+    # Check only what the proposal changes: the rest of the objective is not this decision's business.
+    objective.full_clean(exclude=[f.name for f in Objective._meta.fields if f.name not in changed])
+    objective._history_user = decider
+    objective._change_reason = f"Change proposal {proposal.pk} approved"
+    objective.save()
+    return objective
 
 
 @transaction.atomic
 def proposal_decide(
     *, reviewer: AbstractBaseUser, proposal: ChangeProposal, approve: bool, note: str = "", today: dt.date | None = None
 ) -> ChangeProposal:
-    """The chair approves or rejects a proposal; an approved strike strikes the objective with its reason and date."""
+    """The chair approves or rejects a proposal; an approved strike strikes the objective, an approved change applies.
+
+    Both happen in the decision's transaction: if applying the change fails, the decision is undone too.
+    """
     proposal = ChangeProposal.objects.select_for_update().select_related("objective__plan").get(pk=proposal.pk)
     objective = proposal.objective
     _check_reviewer(reviewer, objective)
@@ -175,6 +230,7 @@ def proposal_decide(
     note = note.strip()
     if not approve and not note:
         raise ValidationError("Enter a note saying why the proposal is rejected.")
+    text_length_check(ChangeProposal, "decision_note", note, "The note")
     proposal.decision = ChangeProposal.Decision.APPROVED if approve else ChangeProposal.Decision.REJECTED
     proposal.decided_by = reviewer
     proposal.decided_at = timezone.now()
@@ -185,7 +241,10 @@ def proposal_decide(
         objective.state = Objective.State.STRUCK
         objective.struck_on = today or timezone.localdate()
         objective.struck_reason = proposal.reason
+        objective._history_user = reviewer
         objective.save()
+    elif approve and proposal.kind == ChangeProposal.Kind.CHANGE:
+        _apply_change(proposal, decider=reviewer)
     return proposal
 
 
@@ -199,6 +258,7 @@ def comment_create(
     text = text.strip()
     if not text:
         raise ValidationError("Enter a comment.")
+    text_length_check(Comment, "text", text, "The comment")
     if update is not None and update.objective_id != objective.pk:
         raise ValidationError("Choose an update of this item.")
     return Comment.objects.create(objective=objective, update=update, author=author, text=text)

@@ -8,12 +8,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
 from django.views.generic import TemplateView
 
+from ..rules import update_periods_of
 from ..selectors.browse import (
     current_period_for,
     objectives_for_plan_page,
     partnerships_with_plans_for,
     plan_for_page,
-    quarters_of_plan,
 )
 from .reviews import render_item_page
 
@@ -32,12 +32,13 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = plan_for_page(user=self.request.user, pk=self.kwargs["pk"])
-        quarters = list(quarters_of_plan(plan))
+        quarters = list(update_periods_of(plan))
         chosen = self.request.GET.get("period", "")
         period = next((q for q in quarters if str(q.pk) == chosen), None) or current_period_for(plan)
         objectives = list(objectives_for_plan_page(plan, period))
         sections = [(section, list(items)) for section, items in groupby(objectives, key=lambda o: o.section)]
         for objective in objectives:
+            # The update is shown for its reason, or as a draft in progress beside the status: never as the status.
             objective.period_update = objective.period_updates[0] if objective.period_updates else None
         return super().get_context_data(
             page_title=plan.title,

@@ -9,20 +9,18 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from csp.models import RagStatus
-
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
 from ..models import ChangeProposal, Objective, QuarterlyUpdate
-from ..selectors.access import objectives_visible_to, updates_visible_to
+from ..rules import overdue_reference_date
+from ..selectors.access import LIVE_OBJECTIVE, access_change_proposal, access_objective, access_update
 from ..selectors.browse import current_period_for
 from ..selectors.reviews import (
-    STATUS_ORDER,
     StatusCounts,
     group_get_for_user,
     groups_for_meeting_packs,
@@ -32,14 +30,15 @@ from ..selectors.reviews import (
     objective_for_item_page,
     objectives_for_review,
     outcome_status_table,
-    overdue_milestone_item_count,
+    overdue_item_count,
     plan_quarters,
     plans_reviewable_by,
+    priorities_addressed_by,
     review_period_for,
-    review_reference_date,
     review_rows,
     status_counts_by_section,
 )
+from ..selectors.status import STATUS_ORDER, PeriodStatus, period_status, update_counts
 from ..services.reviews import (
     comment_create,
     proposal_create,
@@ -60,10 +59,11 @@ CHART_BAR_WIDTH = 420
 CHART_BAR_HEIGHT = 26
 CHART_GAP = 14
 STATUS_FILL = {
-    RagStatus.RED: ("#d4351c", "#ffffff"),
-    RagStatus.AMBER: ("#ffdd00", "#0b0c0c"),
-    RagStatus.NOT_UPDATED: ("#b1b4b6", "#0b0c0c"),
-    RagStatus.GREEN: ("#00703c", "#ffffff"),
+    PeriodStatus.RED: ("#d4351c", "#ffffff"),
+    PeriodStatus.AMBER: ("#ffdd00", "#0b0c0c"),
+    PeriodStatus.NO_UPDATE: ("#b1b4b6", "#0b0c0c"),
+    PeriodStatus.NO_STATUS: ("#f3f2f1", "#0b0c0c"),
+    PeriodStatus.GREEN: ("#00703c", "#ffffff"),
 }
 
 
@@ -97,7 +97,7 @@ class ChartBar:
 def status_chart(sections: list[StatusCounts]) -> dict:
     """Geometry of a stacked bar chart (one bar per section), drawn as inline SVG by the template."""
     largest = max((s.total for s in sections), default=0) or 1
-    labels = dict(RagStatus.choices)
+    labels = PeriodStatus.LABELS
     bars = []
     for index, section in enumerate(sections):
         x = float(CHART_LABEL_WIDTH)
@@ -156,7 +156,7 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
         count_data["status"] = STATUS_ALL
         counted = ReviewFilter(count_data, queryset=base, plan=plan).qs
         sections, total = status_counts_by_section(plan=plan, queryset=counted)
-        paginator = Paginator(review_rows(filterset.qs), PAGE_SIZE)
+        paginator = Paginator(review_rows(filterset.qs, period), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         return {
             **context,
@@ -164,13 +164,13 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
             "plan": plan,
             "period": period,
             "quarters": plan_quarters(plan),
-            "reference_date": review_reference_date(period),
+            "reference_date": overdue_reference_date(period),
             "filterset": filterset,
             "sections": sections,
             "total": total,
-            "statuses": [(s, RagStatus(s).label) for s in STATUS_ORDER],
-            "overdue_items": overdue_milestone_item_count(counted),
-            "struck_count": plan.objectives.filter(state=Objective.State.STRUCK).count(),
+            "statuses": [(s, PeriodStatus.label(s)) for s in STATUS_ORDER],
+            "overdue_items": overdue_item_count(counted),
+            "struck_count": plan.objectives.filter(LIVE_OBJECTIVE, state=Objective.State.STRUCK).count(),
             "chart": status_chart(sections),
             "page_obj": page,
             "list_label": _list_label(filterset),
@@ -189,12 +189,12 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
 
 
 def _list_label(filterset: ReviewFilter) -> str:
-    """Words for what the list shows: its status choice, and 'with milestones overdue' when so filtered."""
+    """Words for what the list shows: its status choice, and 'overdue' when so filtered."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
     choices = dict(filterset.filters["status"].extra["choices"])
     label = choices.get(cleaned.get("status") or DEFAULTS["status"], "")
     if cleaned.get("overdue") == "yes":
-        label += ", with milestones overdue"
+        label += ", overdue"
     section = cleaned.get("section")
     if section == "none":
         label += ", in no section"
@@ -256,6 +256,8 @@ def render_item_page(
             update_edit_url(objective, update.period_id) if rights.write_update and update.is_editable else ""
         )
         update.escalated = any(e.update_id == update.pk for e in objective.escalations.all())
+        update.period_status = period_status(update)
+        update.counts = update_counts(update)
         update.rag_meaning = plan.partnership.rag_meaning(update.rag_status)
     proposals = list(objective.proposals.all())
     for proposal in proposals:
@@ -273,9 +275,11 @@ def render_item_page(
         "page_title": str(objective),
         "objective": objective,
         "plan": plan,
+        "addressed_priorities": priorities_addressed_by(objective),
         "rights": rights,
         "updates": updates,
-        "latest_update": updates[-1] if updates else None,
+        "latest_update": next((u for u in reversed(updates) if u.counts), None),
+        "draft_update": next((u for u in reversed(updates) if not u.counts), None),
         "current_period": current,
         "update_url": update_edit_url(objective, current.pk if current else None) if rights.write_update else "",
         "outcome_periods": periods,
@@ -303,7 +307,7 @@ class UpdateReviewView(LoginRequiredMixin, View):
     """A chair's decision on a submitted update: approve, return with a comment, or escalate."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        update = get_object_or_404(updates_visible_to(request.user).select_related("objective", "period"), pk=pk)
+        update = access_update(request.user, pk)
         form = UpdateReviewForm(request.POST, prefix=f"review-{update.pk}")
         if form.is_valid():
             decision = form.cleaned_data["decision"]
@@ -333,7 +337,7 @@ class CommentCreateView(LoginRequiredMixin, View):
     """Add a comment to an item."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        objective = get_object_or_404(objectives_visible_to(request.user).select_related("plan"), pk=pk)
+        objective = access_objective(request.user, pk)
         form = CommentForm(request.POST, prefix="comment", objective=objective)
         if form.is_valid():
             try:
@@ -355,7 +359,7 @@ class ProposalCreateView(LoginRequiredMixin, View):
     """A lead officer proposes to strike or change an objective."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        objective = get_object_or_404(objectives_visible_to(request.user).select_related("plan"), pk=pk)
+        objective = access_objective(request.user, pk)
         form = ProposalForm(request.POST, prefix="proposal")
         if form.is_valid():
             try:
@@ -372,9 +376,7 @@ class ProposalDecideView(LoginRequiredMixin, View):
     """The chair approves or rejects a proposal."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        proposal = get_object_or_404(
-            ChangeProposal.objects.filter(objective__in=objectives_visible_to(request.user)), pk=pk
-        )
+        proposal = access_change_proposal(request.user, pk)
         form = ProposalDecisionForm(request.POST, prefix=f"decide-{proposal.pk}")
         if form.is_valid():
             approve = form.cleaned_data["decision"] == form.APPROVE

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework import serializers
 
-from csp.api.base import ScopedModelSerializer, VisibleRelatedField
+from csp.api.archive import ArchivedFieldsMixin
+from csp.api.base import ApiModelSerializer, ScopedModelSerializer, VisibleRelatedField
 from csp.api.serializers import partnership_field
 from csp.models import Agency, ReportingPeriod
 from csp.selectors import agencies_visible_to, reporting_periods_visible_to
@@ -13,7 +14,7 @@ from priorities.models import Indicator, IndicatorReading, Priority, Theme
 from priorities.selectors import indicators_visible_to, priorities_visible_to
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class ThemeSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text="Give the id to keep (and change) an existing theme.")
 
     class Meta:
@@ -21,7 +22,7 @@ class ThemeSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "description", "position"]
 
 
-class PrioritySerializer(ScopedModelSerializer):
+class PrioritySerializer(ArchivedFieldsMixin, ScopedModelSerializer):
     """A priority with its narratives and themes; `themes` given on a write replaces the set."""
 
     partnership = partnership_field()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
+from csp.api.archive import ArchiveOnDeleteMixin
 from csp.api.base import ScopedModelViewSet
 from priorities.models import Theme
 from priorities.selectors import indicators_visible_to, priorities_visible_to, readings_visible_to
@@ -11,7 +12,7 @@ from priorities.selectors import indicators_visible_to, priorities_visible_to, r
 from . import filters, serializers
 
 
-class PriorityViewSet(ScopedModelViewSet):
+class PriorityViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
     """Priorities from the strategic assessment, with their narratives and themes."""
 
     serializer_class = serializers.PrioritySerializer
@@ -20,7 +21,7 @@ class PriorityViewSet(ScopedModelViewSet):
     ordering = ["partnership", "period_start", "position", "code"]
 
     def get_queryset(self):
-        return priorities_visible_to(self.request.user).prefetch_related(
+        return priorities_visible_to(self.request.user, include_archived=self.include_archived).prefetch_related(
             "lead_agencies", Prefetch("themes", queryset=Theme.objects.order_by("position", "id"))
         )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from csp.models import Group, Role
+from csp.tokens import api_token_create
 from plans.models import ConsultationActivity, QuarterlyUpdate, Review
 from priorities.models import Theme
 from reporting.models import ReportJob
@@ -146,11 +147,15 @@ def member(world, make_member):
     return _member
 
 
+# Token names are unique per user; clients made at once on several threads must not pick the same one.
+_CLIENT_NUMBERS = itertools.count(1)
+
+
 def client_for(user) -> APIClient:
-    """An API client authenticated by the user's token, as a script would be."""
-    token, _ = Token.objects.get_or_create(user=user)
+    """An API client authenticated by a new read-write token of the user, as a script would be."""
+    _, secret = api_token_create(user=user, name=f"Test client {next(_CLIENT_NUMBERS)}")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 
 

@@ -24,7 +24,7 @@ def viewer(api_as):
 
 @pytest.mark.parametrize(
     ("state", "expected"),
-    [("submitted", "red"), ("approved", "red"), ("draft", "not_updated"), ("returned", "not_updated")],
+    [("submitted", "red"), ("approved", "red"), ("draft", "no_update"), ("returned", "no_update")],
 )
 def test_this_quarters_status_counts_only_submitted_or_approved_updates(state, expected, world, viewer):
     red = ObjectiveFactory(plan=world.plan, ref="R1")
@@ -34,10 +34,10 @@ def test_this_quarters_status_counts_only_submitted_or_approved_updates(state, e
     assert viewer.get(f"/api/objectives/{red.pk}/").json()["current_status"] == expected
 
 
-def test_an_objective_without_an_update_this_quarter_is_not_updated(world, viewer):
+def test_an_objective_without_an_update_this_quarter_has_no_update(world, viewer):
     ObjectiveFactory(plan=world.plan, ref="N1")
 
-    assert "N1" in refs(viewer.get("/api/objectives/", {"status": "not_updated"}))
+    assert "N1" in refs(viewer.get("/api/objectives/", {"status": "no_update"}))
     assert "N1" not in refs(viewer.get("/api/objectives/", {"status": "amber"}))
 
 

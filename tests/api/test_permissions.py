@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from csp.models import Agency
 from plans.models import QuarterlyUpdate, Review
 from reporting.models import ReportJob
-from tests.api.conftest import ENDPOINTS, client_for
+from tests.api.conftest import ENDPOINTS, ROLES, client_for
 from tests.factories import MembershipFactory, ObjectiveLeadFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,9 @@ READ_ONLY_ROLES = ["viewer", "analyst"]
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
-def test_another_partnerships_object_does_not_exist(endpoint, method, other_world, api_as):
-    client = api_as("coordinator", "group_chair", "lead_officer")
+@pytest.mark.parametrize("role", ROLES)
+def test_another_partnerships_object_does_not_exist_for_any_role(role, endpoint, method, other_world, api_as):
+    client = api_as(role)
     obj = other_world.objects[endpoint]
 
     response = getattr(client, method)(f"/api/{endpoint}/{obj.pk}/", {}, format="json")
@@ -31,6 +32,21 @@ def test_another_partnerships_object_does_not_exist(endpoint, method, other_worl
     if (method != "get" and endpoint in CREATE_ONLY) or (endpoint == "updates" and method == "delete"):
         expected = 405
     assert response.status_code == expected
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+# Actions on one object (POST to a detail route) follow the same rule: another partnership's object is a 404.
+DETAIL_ACTIONS = [("updates", "submit"), ("reports", "retry")]
+
+
+@pytest.mark.parametrize(("endpoint", "action"), DETAIL_ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_an_action_on_another_partnerships_object_is_404_for_any_role(role, endpoint, action, other_world, api_as):
+    obj = other_world.objects[endpoint]
+
+    response = api_as(role).post(f"/api/{endpoint}/{obj.pk}/{action}/", {}, format="json")
+
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

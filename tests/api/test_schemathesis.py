@@ -15,11 +15,11 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from csp.models import Role
+from csp.tokens import api_token_create
 from csp.wsgi import application
 from tests.api.conftest import build_partnership_world
 from tests.factories import MembershipFactory, PersonFactory
@@ -53,7 +53,7 @@ def fuzz_world(db, keep_test_connection):
     tokens = {}
     for role in ROLES:
         user = MembershipFactory(partnership=world.partnership, roles=(role,), person=people.get(role)).user
-        tokens[role] = Token.objects.create(user=user).key
+        tokens[role] = api_token_create(user=user, name="Schemathesis")[1]
     return world, tokens, itertools.cycle(ROLES)
 
 

@@ -1,10 +1,11 @@
-"""A user creates and revokes an API token in the browser; the page is accessible."""
+"""A user creates, lists and revokes a named API token in the browser; the page is accessible."""
 
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
 
+from csp.tokens import ApiToken
 from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,16 +16,21 @@ def test_analyst_creates_copies_and_revokes_a_token(page, sign_in, screenshot, a
     sign_in(user)
 
     page.get_by_role("link", name="API tokens").click()
+    page.get_by_label("Name").fill("Police spreadsheet")
+    page.get_by_label("Read only").check()
     page.get_by_role("button", name="Create a token").click()
     key = page.locator("#new-token").inner_text()
     screenshot("api-token-created")
 
-    assert key == Token.objects.get(user=user).key
+    token = ApiToken.objects.get(user=user)
+    assert token.digest == hash_token(key)
+    assert (token.name, token.read_only) == ("Police spreadsheet", True)
+    assert page.get_by_role("rowheader", name="Police spreadsheet").is_visible()
     assert axe_violations() == []
 
-    page.get_by_role("button", name="Revoke token").click()
+    page.get_by_role("button", name="Revoke Police spreadsheet").click()
     screenshot("api-token-revoked")
 
-    assert page.get_by_text("Your API token is revoked").is_visible()
-    assert not Token.objects.filter(user=user).exists()
+    assert page.get_by_text("The token is revoked").is_visible()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert axe_violations() == []

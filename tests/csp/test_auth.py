@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -108,3 +108,147 @@ def test_failed_logins_below_the_limit_do_not_lock(client, user, settings):
     for _ in range(2):
         sign_in(client, password="wrong")
     assert sign_in(client).status_code == 302
+
+
+# --- Passwords (issue 10): at least 12 characters and not a common password ---
+
+
+@pytest.mark.parametrize("password", ["Summer2026", "short-pass1", "password1234", "123456789012"])
+def test_weak_passwords_are_refused(password):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_a_long_uncommon_password_is_accepted(db):
+    from django.contrib.auth.password_validation import validate_password
+
+    assert validate_password("demo-csp-2026") is None
+
+
+def test_the_reset_page_refuses_summer2026_next_to_the_field(client, user):
+    client.post(reverse("password_reset"), {"email": "debbie@example.org"})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+
+    response = client.post(form_url, {"new_password1": "Summer2026", "new_password2": "Summer2026"})
+
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "at least 12 characters" in page
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+# --- Lockout (issue 10): per username across addresses, per address across usernames ---
+
+
+@pytest.fixture
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    return settings
+
+
+def sign_in_from(client, address, username="debbie", password=PASSWORD, **headers):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
+
+
+def test_failures_from_many_addresses_lock_the_username(client, user, axes_on):
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        sign_in_from(client, address, password="wrong")
+
+    assert sign_in_from(client, "10.0.0.4").status_code == 429
+
+
+def test_a_locked_username_does_not_lock_other_people_at_that_address(client, user, axes_on):
+    UserFactory(username="other")
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        sign_in_from(client, address, password="wrong")
+
+    assert sign_in_from(client, "10.0.0.9", username="other").status_code == 302
+
+
+def test_failures_on_many_usernames_lock_the_address(client, user, axes_on):
+    for username in ("alice", "bob", "carol"):
+        sign_in_from(client, "10.0.0.1", username=username, password="wrong")
+
+    assert sign_in_from(client, "10.0.0.1").status_code == 429
+    assert sign_in_from(client, "10.0.0.2").status_code == 302
+
+
+def test_a_correct_password_during_lockout_does_not_extend_it(client, user, axes_on):
+    from axes.models import AccessAttempt
+    from django.db.models import F
+
+    for _ in range(3):
+        sign_in_from(client, "10.0.0.1", password="wrong")
+    cooloff = axes_on.AXES_COOLOFF_TIME
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cooloff + timezone.timedelta(seconds=5))
+    assert sign_in_from(client, "10.0.0.1").status_code == 429  # still locked: tried during the lockout
+    # Six seconds later the lockout counted from the last real failure is over; had the try
+    # during the lockout been recorded, it would still run.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timezone.timedelta(seconds=6))
+
+    assert sign_in_from(client, "10.0.0.1").status_code == 302
+
+
+def test_a_password_reset_ends_the_lockout_of_that_username(client, user, axes_on):
+    for _ in range(3):
+        sign_in_from(client, "127.0.0.1", password="wrong")
+    client.post(reverse("password_reset"), {"email": "debbie@example.org"})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"})
+
+    assert sign_in_from(client, "127.0.0.1", password="a-new-long-passphrase").status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_locked_apart(client, user, axes_on):
+    axes_on.TRUSTED_PROXY_COUNT = 1
+    for username in ("alice", "bob", "carol"):
+        sign_in_from(client, "10.9.9.9", username=username, password="wrong", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert sign_in_from(client, "10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert sign_in_from(client, "10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 302
+
+
+def test_a_client_cannot_escape_the_address_lock_by_sending_its_own_forwarded_header(client, user, axes_on):
+    axes_on.TRUSTED_PROXY_COUNT = 1
+    for index, username in enumerate(("alice", "bob", "carol")):
+        # The proxy appends the real address after whatever the client sent.
+        forwarded = f"192.0.2.{index}, 203.0.113.7"
+        sign_in_from(client, "10.9.9.9", username=username, password="wrong", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert sign_in_from(client, "10.9.9.9", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7").status_code == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, user, axes_on):
+    for index, username in enumerate(("alice", "bob", "carol")):
+        sign_in_from(client, "10.0.0.1", username=username, password="wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{index}")
+
+    assert sign_in_from(client, "10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.200").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("roles", "landing"),
+    [
+        (("lead_officer",), "plans:my_items"),
+        (("lead_officer", "coordinator"), "home"),
+        (("analyst",), "home"),
+        ((), "home"),
+    ],
+)
+def test_signing_in_lands_lead_officers_on_my_items(client, db, roles, landing):
+    MembershipFactory(username="lena", roles=roles)
+    response = sign_in(client, username="lena")
+    assert response.status_code == 302
+    assert response.url == reverse(landing)
+
+
+def test_a_safe_next_still_wins_over_the_lead_officer_landing(client, db):
+    MembershipFactory(username="lena", roles=("lead_officer",))
+    response = client.post(reverse("login") + "?next=/reports/", {"username": "lena", "password": PASSWORD})
+    assert response.url == "/reports/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from plans.models import QuarterlyUpdate
 from tests.factories import (
     ExpectedOutcomeFactory,
     ObjectiveFactory,
@@ -28,7 +29,7 @@ def plan_with_objectives(count: int):
         objective = ObjectiveFactory(plan=plan, section=section)
         ObjectiveLeadFactory(objective=objective)
         ExpectedOutcomeFactory(objective=objective)
-        QuarterlyUpdateFactory(objective=objective, period=quarter)
+        QuarterlyUpdateFactory(objective=objective, period=quarter, state=QuarterlyUpdate.State.SUBMITTED)
     return plan
 
 
@@ -48,7 +49,17 @@ def test_plan_page_shows_the_chosen_quarter(client, make_member):
     client.force_login(make_member(plan.partnership, "viewer"))
     response = client.get(reverse("plans:plan_detail", args=[plan.pk]), {"period": q1.pk})
     assert response.context["period"] == q1
-    assert "Not updated" in response.content.decode()
+    assert "No update" in response.content.decode()
+
+
+def test_plan_page_never_shows_a_drafts_status_as_the_status(client, make_member):
+    plan = plan_with_objectives(1)
+    plan.objectives.get().updates.update(state=QuarterlyUpdate.State.DRAFT, rag_status="red")
+    client.force_login(make_member(plan.partnership, "viewer"))
+    page = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert ">No update</strong>" in page
+    assert "Draft in progress (not counted)" in page
+    assert ">Red</strong>" not in page
 
 
 def test_another_partnerships_plan_is_not_found(client, make_member):

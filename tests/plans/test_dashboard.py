@@ -14,12 +14,15 @@ from django.urls import reverse
 
 from csp.models import Agency, RagStatus, Role
 from plans.models import Objective, Plan
+from plans.rules import objective_overdue_q, overdue_reference_date
+from plans.selectors.status import STATUS_ORDER, PeriodStatus
 from tests.factories import (
     AgencyFactory,
     MembershipFactory,
     MilestoneFactory,
     ObjectiveFactory,
     ObjectiveLeadFactory,
+    OutcomeStatusFactory,
     PersonFactory,
     PriorityFactory,
     QuarterlyUpdateFactory,
@@ -114,7 +117,12 @@ def test_the_counts_add_up_to_the_items_of_the_plan(client, world):
     total = _dashboard(client).context["total"]
     assert total.total == Objective.objects.filter(plan=world.plan).count()
     # 12 items cycle red, amber, green, none; plus the fixture's item, which has no Q2 update
-    assert total.counts == {RagStatus.RED: 3, RagStatus.AMBER: 3, RagStatus.GREEN: 3, RagStatus.NOT_UPDATED: 4}
+    assert total.counts == {
+        PeriodStatus.RED: 3,
+        PeriodStatus.AMBER: 3,
+        PeriodStatus.GREEN: 3,
+        PeriodStatus.NO_UPDATE: 4,
+    }
 
 
 def test_the_list_shows_exceptions_by_default_worst_first(client, world):
@@ -125,9 +133,7 @@ def test_the_list_shows_exceptions_by_default_worst_first(client, world):
     assert RagStatus.GREEN not in statuses or all(
         item.overdue_milestones for item in items if item.period_status == "green"
     )
-    assert statuses == sorted(
-        statuses, key=[RagStatus.RED, RagStatus.AMBER, RagStatus.NOT_UPDATED, RagStatus.GREEN].index
-    )
+    assert statuses == sorted(statuses, key=STATUS_ORDER.index)
     assert statuses[0] == RagStatus.RED
 
 
@@ -229,7 +235,8 @@ def test_the_dashboard_runs_the_same_queries_for_10_and_100_items(client, world)
 def test_the_dashboard_stays_under_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     _add_items(world, 100)
     client.force_login(world.user("chair"))
-    with django_assert_max_num_queries(25):
+    # 27: the rows also read each counted update and its outcome notes (the reasons beside red and amber).
+    with django_assert_max_num_queries(27):
         assert _dashboard(client, status="all").status_code == 200
 
 
@@ -279,3 +286,51 @@ def test_the_chart_has_the_same_numbers_as_the_table(client, world):
     chart_counts = [sum(s.count for s in bar.segments) for bar in response.context["chart"]["bars"]]
     assert chart_counts == [row.total for row in response.context["sections"]]
     assert "<svg" in response.text
+
+
+def test_no_update_and_update_gives_no_status_are_counted_and_worded_apart(client, world):
+    none_given = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref="NS")
+    QuarterlyUpdateFactory(objective=none_given, period=world.q2, rag_status=RagStatus.NOT_UPDATED, state="submitted")
+    drafted = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref="DR")
+    QuarterlyUpdateFactory(objective=drafted, period=world.q2, rag_status=RagStatus.RED, state="draft")
+    client.force_login(world.user("chair"))
+    response = _dashboard(client, period=world.q2.pk, status="all")
+    counts = response.context["total"].counts
+    statuses = {item.ref: item.period_status for item in response.context["page_obj"].object_list}
+    assert statuses["NS"] == PeriodStatus.NO_STATUS
+    assert statuses["DR"] == PeriodStatus.NO_UPDATE  # a draft never gives the status
+    assert counts[PeriodStatus.NO_STATUS] == 1
+    assert PeriodStatus.RED not in counts
+    assert "Update gives no status" in response.text
+    assert "No update" in response.text
+
+
+def test_a_red_item_shows_its_reason_and_outcome_notes(client, world):
+    objective = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref="RD")
+    update = QuarterlyUpdateFactory(
+        objective=objective, period=world.q2, rag_status=RagStatus.RED, state="submitted", rag_note="Venue lost."
+    )
+    OutcomeStatusFactory(update=update, outcome__number=1, rag_status=RagStatus.RED, note="No events held.")
+    client.force_login(world.user("chair"))
+    page = unescape(_dashboard(client, period=world.q2.pk, status="red").text)
+    assert "Reason:</strong> Venue lost." in page
+    assert "Outcome 1 (Red): No events held." in page
+
+
+def test_the_overdue_filter_is_the_one_overdue_rule(client, world):
+    items = _add_items(world, 8)
+    late_by_own_date = items[0]
+    late_by_own_date.due_date = dt.date(2014, 7, 1)
+    late_by_own_date.save()
+    client.force_login(world.user("chair"))
+    response = _dashboard(client, period=world.q2.pk, status="all", overdue="yes")
+    listed = {item.pk for item in response.context["page_obj"].object_list}
+    expected = set(
+        Objective.objects.filter(plan=world.plan)
+        .exclude(state=Objective.State.STRUCK)
+        .filter(objective_overdue_q(overdue_reference_date(world.q2)))
+        .values_list("pk", flat=True)
+    )
+    assert listed == expected
+    assert late_by_own_date.pk in listed
+    assert response.context["overdue_items"] == len(expected)

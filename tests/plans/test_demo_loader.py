@@ -513,3 +513,17 @@ def test_load_demo_force_loads_and_prints_the_logins(settings):
     assert "stevenage-lead" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
     assert Plan.objects.count() == 3
+
+
+@pytest.mark.parametrize("partnership_part", ["stevenage", "eastherts", "hastings"])
+def test_demo_coordinators_sign_in_with_the_published_authenticator_secret(partnership_part):
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from plans.demo import DEMO_TOTP_SECRET
+
+    device = TOTPDevice.objects.get(user__username=f"{partnership_part}-coordinator", confirmed=True)
+
+    assert device.bin_key == base64.b32decode(DEMO_TOTP_SECRET)
+    assert not TOTPDevice.objects.filter(user__username=f"{partnership_part}-lead").exists()

@@ -150,7 +150,9 @@ def test_a_returned_update_links_its_lead_officer_to_change_it(client, world):
 def test_the_item_page_shows_each_outcome_status_by_quarter(client, world):
     outcome = ExpectedOutcomeFactory(objective=world.objective, number=1, text="Two events held.")
     OutcomeStatusFactory(update=world.update, outcome=outcome, rag_status=RagStatus.RED, note="Not started.")
-    q2_update = QuarterlyUpdateFactory(objective=world.objective, period=world.q2, rag_status=RagStatus.GREEN)
+    q2_update = QuarterlyUpdateFactory(
+        objective=world.objective, period=world.q2, rag_status=RagStatus.GREEN, state=QuarterlyUpdate.State.SUBMITTED
+    )
     OutcomeStatusFactory(update=q2_update, outcome=outcome, rag_status=RagStatus.GREEN, note="Both held.")
     client.force_login(world.user("viewer"))
     response = client.get(reverse("plans:objective_detail", args=[world.objective.pk]))

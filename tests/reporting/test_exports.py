@@ -57,7 +57,7 @@ def test_csv_values_match_the_database(report_plan):
     assert row["Funding source"] == "PCC grant"
     draft = next(r for r in rows if r["Ref"] == "2.1" and r["Period"] == "Q1 2014/15")
     assert draft["Update state"] == "Draft"
-    assert draft["Status"] == "Not updated"
+    assert draft["Status"] == "No update"
 
 
 def test_xlsx_values_match_the_database_and_formulas_are_text(report_plan):
@@ -95,4 +95,5 @@ def test_area_export_has_the_summary_counts_per_partnership_and_priority(report_
     assert [(r["Priority"], r["Red"], r["Amber"], r["Green"], r["Total"]) for r in rows] == [
         ("1 Domestic abuse", "1", "0", "1", "2"),
         ("2 Anti-social behaviour", "0", "1", "0", "1"),
+        ("All objectives (each counted once)", "1", "1", "1", "3"),
     ]

@@ -56,5 +56,5 @@ def test_chart_escapes_labels_and_names_statuses_in_words():
     assert "<alcohol>" not in svg
     assert "Drugs &amp; &lt;alcohol&gt;" in svg
     assert "2 red, 1 green" in svg
-    for word in ("Red", "Amber", "Green", "Not updated"):
+    for word in ("Red", "Amber", "Green", "No update", "Update gives no status"):
         assert f">{word}</text>" in svg

@@ -59,10 +59,10 @@ def test_board_report_needs_a_quarter(partnership, make_member, report_plan):
 def test_status_counts_skip_struck_objectives_and_drafts(report_plan):
     rows = status_counts_by_priority(report_plan.plan, report_plan.q1)
     by_label = {row.label: row.counts for row in rows}
-    assert by_label["1 Domestic abuse"] == {"red": 0, "amber": 1, "green": 1, "not_updated": 0}
-    # 2.1's Q1 update is a draft, 2.2 is struck: one objective, not updated.
-    assert by_label["2 Anti-social behaviour"] == {"red": 0, "amber": 0, "green": 0, "not_updated": 1}
-    assert plan_status_totals(rows)["amber"] == 1
+    assert by_label["1 Domestic abuse"] == {"red": 0, "amber": 1, "green": 1, "no_update": 0, "no_status": 0}
+    # 2.1's Q1 update is a draft, 2.2 is struck: one objective, with no (counted) update.
+    assert by_label["2 Anti-social behaviour"] == {"red": 0, "amber": 0, "green": 0, "no_update": 1, "no_status": 0}
+    assert plan_status_totals(report_plan.plan, report_plan.q1)["amber"] == 1
 
 
 def test_board_report_pdf_holds_objectives_statuses_exceptions_and_struck(
@@ -80,7 +80,8 @@ def test_board_report_pdf_holds_objectives_statuses_exceptions_and_struck(
     assert "1.2 Train frontline staff in DASH risk checks" in text
     assert "Site no longer available" in text
     assert "1 August 2014" in text
-    assert "All priorities 1 1 1 0 3" in text
+    # Columns: red, amber, no update, update gives no status, green; each objective counted once.
+    assert "All objectives (each counted once) 1 1 0 0 1 3" in text
     assert "Page 3 of" in text
 
 
@@ -108,7 +109,7 @@ def test_rag_report_shows_each_quarters_status(
     text = pdf_text(job)
     assert "Q1 Q2" in text
     assert "Amber Red" in text  # 1.1 went from amber in Q1 to red in Q2
-    assert "Not updated Amber" in text  # 2.1: a draft in Q1, amber in Q2
+    assert "No update Amber" in text  # 2.1: a draft in Q1 (never counted), amber in Q2
 
 
 def test_pcc_report_totals_cost_and_latest_spend(

@@ -34,7 +34,11 @@ def analyst_and_plan(celery_worker):
 @pytest.mark.parametrize(
     ("kind", "period_name", "expected"),
     [
-        ("board", "q2", ["Red 1.1 Run a domestic abuse awareness campaign", "All priorities 1 1 1 0 3"]),
+        (
+            "board",
+            "q2",
+            ["Red 1.1 Run a domestic abuse awareness campaign", "All objectives (each counted once) 1 1 0 0 1 3"],
+        ),
         ("rag", "q2", ["Status in each quarter of 2014/15 so far", "Amber Red"]),
         ("pcc", "h1", ["Plan total £3,700.50 £800.25", "PCC grant"]),
         ("area", "q2", ["Area summary across partnerships", "Safer Town action plan 2014/15"]),

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plans.demo import DEMO_PASSWORD, demo_load, demo_users
+from plans.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load, demo_users
 
 
 class Command(BaseCommand):
@@ -37,3 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(line.format(*("-" * width for width in widths), "-" * len(DEMO_PASSWORD)))
         for row in rows:
             self.stdout.write(line.format(*row, DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.WARNING(
+                "Coordinators sign in with a second step: a code from an authenticator app with the demo secret "
+                f"{DEMO_TOTP_SECRET}, e.g. `oathtool --totp -b {DEMO_TOTP_SECRET}` (docs/security.md)."
+            )
+        )

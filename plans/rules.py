@@ -1,0 +1,238 @@
+"""One rule per concept: which priorities an objective addresses, who leads it, what is overdue, which periods
+an update may be for. (An objective's status in a period is in `plans.selectors.status`.)
+
+Each association is declared once as a list of routes (field paths with optional conditions); the
+query filter and the Python predicate are both built from that list, as data-hub's
+`_ASSOCIATED_ADVISER_TO_ONE_FIELDS` does. `tests/plans/test_rules.py` checks they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from csp.models import ReportingPeriod
+from priorities.models import Priority
+
+from .models import Milestone, Objective, Plan
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way an objective reaches a related row: `path` from the objective, taken only when `when` holds.
+
+    `when` maps a field path to a required value; `None` as the value means 'that path reaches nothing'.
+    """
+
+    name: str
+    path: str
+    when: dict[str, object] = field(default_factory=dict)
+
+
+def _reached(obj: Model | None, path: str) -> set:
+    """The primary keys (or plain values) a field path reaches from an object, through prefetched relations."""
+    if obj is None:
+        return set()
+    head, _, rest = path.partition("__")
+    model_field = obj._meta.get_field(head)
+    if not rest and model_field.many_to_one:
+        # The last step of a path needs only the key the row already holds: no query.
+        value = getattr(obj, model_field.attname)
+        return {value} if value is not None else set()
+    try:
+        value = getattr(obj, head)
+    except ObjectDoesNotExist:
+        return set()
+    items = list(value.all()) if hasattr(value, "all") else [value]
+    if not rest:
+        return {item.pk if isinstance(item, Model) else item for item in items if item is not None}
+    reached: set = set()
+    for item in items:
+        reached |= _reached(item, rest)
+    return reached
+
+
+def _when_q(route: Route) -> Q:
+    condition = Q()
+    for path, value in route.when.items():
+        condition &= Q(**{f"{path}__isnull": True}) if value is None else Q(**{path: value})
+    return condition
+
+
+def _when_holds(objective: Objective, route: Route) -> bool:
+    for path, value in route.when.items():
+        reached = _reached(objective, path)
+        if value is None and reached:
+            return False
+        if value is not None and value not in reached:
+            return False
+    return True
+
+
+def _routes_q(routes: Iterable[Route], target, *, lookup: str = "") -> Q:
+    """Objectives reaching `target` (a row or its pk) by any route; one subquery per route so M2M joins never mix."""
+    condition = Q(pk__in=[])
+    for route in routes:
+        matching = Objective.objects.filter(_when_q(route), **{route.path + lookup: target})
+        condition |= Q(pk__in=matching.values("pk"))
+    return condition
+
+
+def _routes_reach(objective: Objective, routes: Iterable[Route]) -> set:
+    reached: set = set()
+    for route in routes:
+        if _when_holds(objective, route):
+            reached |= _reached(objective, route.path)
+    return reached
+
+
+# Priorities ---------------------------------------------------------------------------------------------
+
+# 'All priorities' means the plan's priorities and those of its sections. The plan's flag reads
+# 'addressing all local priorities, unless otherwise indicated' (Hastings): an objective that names
+# its own priorities addresses only those (and its section's).
+PRIORITY_ROUTES = (
+    Route("own priorities", "priorities"),
+    Route("section's priority", "section__priority"),
+    Route("objective addresses all", "plan__priorities", {"addresses_all_priorities": True}),
+    Route("objective addresses all", "plan__sections__priority", {"addresses_all_priorities": True}),
+    Route(
+        "plan addresses all", "plan__priorities", {"plan__objectives_address_all_priorities": True, "priorities": None}
+    ),
+    Route(
+        "plan addresses all",
+        "plan__sections__priority",
+        {"plan__objectives_address_all_priorities": True, "priorities": None},
+    ),
+)
+
+
+def priorities_of_plan(plan: Plan) -> QuerySet[Priority]:
+    """Every priority a plan's objectives can address (the plan's, its sections', its objectives' own), in order.
+
+    The rows of every per-priority table and the choices of every priority filter.
+    """
+    concerned = Q(plans=plan) | Q(sections__plan=plan) | Q(objectives__plan=plan)
+    return Priority.objects.filter(concerned).distinct().order_by("position", "code", "id")
+
+
+# What `priorities_addressed` reads: prefetch these on objectives to keep it query-free.
+PRIORITY_PREFETCH = ("priorities", "plan__priorities", "plan__sections")
+
+
+def addresses_priority_q(priority) -> Q:
+    """Objectives that address a priority (a Priority or its pk), by any declared route."""
+    return _routes_q(PRIORITY_ROUTES, priority)
+
+
+def priorities_addressed(objective: Objective) -> set[int]:
+    """The pks of the priorities an objective addresses (prefetch `PRIORITY_PREFETCH` and `section`)."""
+    return _routes_reach(objective, PRIORITY_ROUTES)
+
+
+def addresses_priority(objective: Objective, priority_id: int) -> bool:
+    """Whether an objective addresses a priority: the Python twin of `addresses_priority_q`."""
+    return priority_id in priorities_addressed(objective)
+
+
+# Lead organisations --------------------------------------------------------------------------------------
+
+LEAD_ORGANISATION_ROUTES = (
+    Route("lead agency", "lead_agencies"),
+    Route("agency recorded on a lead", "leads__agency"),
+    Route("lead officer's agency", "leads__person__agency"),
+)
+LEAD_ORGANISATION_PREFETCH = ("lead_agencies", "leads__agency", "leads__person__agency")
+
+
+def led_by_agency_q(agency) -> Q:
+    """Objectives an agency (an Agency or its pk) leads, by any declared route."""
+    return _routes_q(LEAD_ORGANISATION_ROUTES, agency)
+
+
+def led_by_any_agency_q(agency_ids: Iterable[int]) -> Q:
+    """Objectives led by any of the agencies, by any declared route."""
+    return _routes_q(LEAD_ORGANISATION_ROUTES, list(agency_ids), lookup="__in")
+
+
+def lead_organisation_ids(objective: Objective) -> set[int]:
+    """The pks of the agencies leading an objective (prefetch `LEAD_ORGANISATION_PREFETCH`)."""
+    return _routes_reach(objective, LEAD_ORGANISATION_ROUTES)
+
+
+# Overdue -------------------------------------------------------------------------------------------------
+
+
+def overdue_reference_date(period: ReportingPeriod | None = None, *, today: dt.date | None = None) -> dt.date:
+    """The day things are judged overdue on: the end of the period looked at, or today if that is earlier."""
+    today = today or timezone.localdate()
+    return min(period.end, today) if period is not None else today
+
+
+def milestone_overdue_q(on: dt.date) -> Q:
+    """Milestones past their date on `on` and not completed by then."""
+    return Q(due_date__lt=on) & (Q(completed_on__isnull=True) | Q(completed_on__gt=on))
+
+
+def milestone_is_overdue(milestone: Milestone, on: dt.date) -> bool:
+    """The Python twin of `milestone_overdue_q`."""
+    if milestone.due_date is None or milestone.due_date >= on:
+        return False
+    return milestone.completed_on is None or milestone.completed_on > on
+
+
+def objective_overdue_q(on: dt.date) -> Q:
+    """Active objectives past their own due date on `on`, or with an overdue milestone."""
+    late_milestone = Milestone.objects.filter(milestone_overdue_q(on), objective=OuterRef("pk"))
+    return Q(state=Objective.State.ACTIVE) & (Q(due_date__lt=on) | Exists(late_milestone))
+
+
+def objective_is_overdue(objective: Objective, on: dt.date) -> bool:
+    """The Python twin of `objective_overdue_q` (prefetch `milestones`)."""
+    if objective.state != Objective.State.ACTIVE:
+        return False
+    if objective.due_date is not None and objective.due_date < on:
+        return True
+    return any(milestone_is_overdue(milestone, on) for milestone in objective.milestones.all())
+
+
+# Which periods an update may be for ----------------------------------------------------------------------
+
+
+def update_periods_q(plan: Plan) -> Q:
+    """Reporting periods an update of the plan's objectives may be for: its quarters, inside the plan's period."""
+    return Q(
+        partnership_id=plan.partnership_id,
+        kind=ReportingPeriod.Kind.QUARTER,
+        start__gte=plan.period_start,
+        end__lte=plan.period_end,
+    )
+
+
+def update_periods_of(plan: Plan) -> QuerySet[ReportingPeriod]:
+    """The quarters a plan runs through, in order."""
+    return ReportingPeriod.objects.filter(update_periods_q(plan)).order_by("start")
+
+
+def update_period_allowed(plan: Plan, period: ReportingPeriod) -> bool:
+    """The Python twin of `update_periods_q`."""
+    return (
+        period.partnership_id == plan.partnership_id
+        and period.kind == ReportingPeriod.Kind.QUARTER
+        and period.start >= plan.period_start
+        and period.end <= plan.period_end
+    )
+
+
+def update_period_error(plan: Plan, period: ReportingPeriod) -> str | None:
+    """Why an update may not be for this period, in words for the person entering it (None if it may)."""
+    if update_period_allowed(plan, period):
+        return None
+    if period.kind != ReportingPeriod.Kind.QUARTER:
+        return f"An update is for a quarter: {period} is a {period.get_kind_display().lower()}."
+    return f"{period} is not a quarter of the plan '{plan}' ({plan.period_start:%B %Y} to {plan.period_end:%B %Y})."
