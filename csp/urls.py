@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
+    path("indicators/", include("priorities.urls_indicators")),
     path("account/", include("csp.urls_account")),
     path("partnerships/", include("csp.urls_coordinator")),
     path("api/", include("csp.urls_api")),

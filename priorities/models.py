@@ -94,6 +94,20 @@ class Indicator(TimeStampedModel):
     target_change_percent = models.DecimalField(
         max_digits=7, decimal_places=2, null=True, blank=True, help_text="-5 means a 5% reduction on the baseline."
     )
+    baseline_period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The period the baseline figure is for.",
+    )
+    tolerance_percent = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("5"),
+        help_text="How far the figure may miss its target, as a % of the target, and still be amber.",
+    )
     source = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
 
@@ -107,6 +121,7 @@ class Indicator(TimeStampedModel):
                 name="unique_indicator_name",
                 nulls_distinct=False,
             ),
+            models.CheckConstraint(condition=Q(tolerance_percent__gte=0), name="indicator_tolerance_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +135,25 @@ class Indicator(TimeStampedModel):
         if self.baseline is not None and self.target_change_percent is not None:
             return (self.baseline * (1 + self.target_change_percent / 100)).quantize(Decimal("0.001"))
         return None
+
+
+class IndicatorTarget(models.Model):
+    """The indicator's target for one financial year (plans set a figure per year)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2014 means 2014/15.")
+    value = models.DecimalField(max_digits=14, decimal_places=3)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "financial_year"], name="unique_indicator_target_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.financial_year}: {self.value}"
 
 
 class IndicatorReading(TimeStampedModel):
@@ -140,6 +174,7 @@ class IndicatorReading(TimeStampedModel):
         ordering = ["indicator", "period__start"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period"], name="unique_reading_per_period"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="reading_not_negative"),
         ]
 
     def __str__(self) -> str:

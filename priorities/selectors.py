@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
-from csp.models import PartnershipPopulation
-from csp.selectors import User, partnership_ids_visible_to
+from csp.models import PartnershipPopulation, ReportingPeriod, Role
+from csp.selectors import User, has_role, partnership_ids_visible_to
 
-from .models import Indicator, IndicatorReading, Priority, Theme
+from .indicators import Point, Travel, figure_of, suggested_status, target_of, travel
+from .models import Indicator, IndicatorReading, IndicatorTarget, Priority, Theme
 
 
 def priorities_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Priority]:
@@ -38,8 +43,6 @@ def reading_figure(reading: IndicatorReading) -> Decimal | None:
 
     None when a rate is asked for and the partnership has no population for that financial year.
     """
-    if reading.indicator.unit != Indicator.Unit.RATE_PER_1000:
-        return reading.value
     population = (
         PartnershipPopulation.objects.filter(
             partnership_id=reading.indicator.partnership_id, financial_year=reading.period.financial_year
@@ -47,6 +50,144 @@ def reading_figure(reading: IndicatorReading) -> Decimal | None:
         .values_list("population", flat=True)
         .first()
     )
-    if not population:
+    return figure_of(value=reading.value, unit=reading.indicator.unit, population=population)
+
+
+# Who may record readings: the people who count the figures and the people who answer for them.
+READING_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST, Role.LEAD_OFFICER})
+
+
+def can_record_readings(user: User, partnership_id: int) -> bool:
+    return has_role(user, partnership_id, *READING_ROLES)
+
+
+def access_indicator(user: User, pk: int, *, for_readings: bool = False) -> Indicator:
+    """An indicator of the user's partnerships (else 404); with for_readings, one they may record (else 403)."""
+    indicator = get_object_or_404(
+        indicators_visible_to(user).select_related("partnership", "priority", "baseline_period"), pk=pk
+    )
+    if for_readings and not can_record_readings(user, indicator.partnership_id):
+        raise PermissionDenied("Only coordinators, analysts and lead officers of this partnership record readings.")
+    return indicator
+
+
+def _populations(partnership_ids) -> dict[tuple[int, int], int]:
+    rows = PartnershipPopulation.objects.filter(partnership_id__in=partnership_ids).values_list(
+        "partnership_id", "financial_year", "population"
+    )
+    return {(pid, year): population for pid, year, population in rows}
+
+
+def _targets(indicator_ids) -> dict[int, dict[int, Decimal]]:
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, year, value in IndicatorTarget.objects.filter(indicator_id__in=indicator_ids).values_list(
+        "indicator_id", "financial_year", "value"
+    ):
+        targets[indicator_id][year] = value
+    return targets
+
+
+def _point(indicator: Indicator, reading, period, populations, targets) -> Point:
+    figure = figure_of(
+        value=reading.value if reading else None,
+        unit=indicator.unit,
+        population=populations.get((indicator.partnership_id, period.financial_year)),
+    )
+    target = target_of(
+        financial_year=period.financial_year,
+        targets_by_year=targets.get(indicator.pk, {}),
+        target_value=indicator.target_value,
+        baseline=indicator.baseline,
+        target_change_percent=indicator.target_change_percent,
+    )
+    return Point(
+        period_id=period.pk,
+        label=period.label,
+        financial_year=period.financial_year,
+        quarter=period.number if period.kind == ReportingPeriod.Kind.QUARTER else None,
+        value=reading.value if reading else None,
+        figure=figure,
+        target=target,
+        status=suggested_status(
+            figure=figure, target=target, polarity=indicator.direction, tolerance_percent=indicator.tolerance_percent
+        ),
+        note=reading.note if reading else "",
+        unit=indicator.unit,
+    )
+
+
+@dataclass
+class IndicatorSummary:
+    """An indicator with its series (readings in period order) and what the latest reading says."""
+
+    indicator: Indicator
+    points: list[Point]
+    sparkline: str = ""
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def previous(self) -> Point | None:
+        """The reading before the latest one (the last quarter, when readings are quarterly)."""
+        return self.points[-2] if len(self.points) > 1 else None
+
+    @property
+    def same_period_last_year(self) -> Point | None:
+        latest = self.latest
+        if latest is None:
+            return None
+        for point in self.points:
+            if point.financial_year == latest.financial_year - 1 and point.quarter == latest.quarter:
+                return point
         return None
-    return (reading.value * 1000 / population).quantize(Decimal("0.01"))
+
+    @property
+    def travel_since_previous(self) -> Travel | None:
+        previous = self.previous
+        return travel(
+            current=self.latest.figure if self.latest else None,
+            previous=previous.figure if previous else None,
+            polarity=self.indicator.direction,
+        )
+
+    @property
+    def travel_since_last_year(self) -> Travel | None:
+        last_year = self.same_period_last_year
+        return travel(
+            current=self.latest.figure if self.latest else None,
+            previous=last_year.figure if last_year else None,
+            polarity=self.indicator.direction,
+        )
+
+
+def indicator_summaries(indicators) -> list[IndicatorSummary]:
+    """Each indicator with its readings as points, in four queries whatever the number of indicators."""
+    indicators = list(indicators)
+    ids = [indicator.pk for indicator in indicators]
+    populations = _populations({indicator.partnership_id for indicator in indicators})
+    targets = _targets(ids)
+    readings = defaultdict(list)
+    for reading in (
+        IndicatorReading.objects.filter(indicator_id__in=ids).select_related("period").order_by("period__start", "pk")
+    ):
+        readings[reading.indicator_id].append(reading)
+    return [
+        IndicatorSummary(
+            indicator=indicator,
+            points=[
+                _point(indicator, reading, reading.period, populations, targets)
+                for reading in readings.get(indicator.pk, [])
+            ],
+        )
+        for indicator in indicators
+    ]
+
+
+def indicator_summary(indicator: Indicator) -> IndicatorSummary:
+    return indicator_summaries([indicator])[0]
+
+
+def indicator_targets(indicator: Indicator) -> dict[int, Decimal]:
+    return _targets([indicator.pk]).get(indicator.pk, {})

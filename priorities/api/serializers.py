@@ -8,10 +8,12 @@ from rest_framework import serializers
 from csp.api.archive import ArchivedFieldsMixin
 from csp.api.base import ApiModelSerializer, ScopedModelSerializer, VisibleRelatedField
 from csp.api.serializers import partnership_field
-from csp.models import Agency, ReportingPeriod
-from csp.selectors import agencies_visible_to, reporting_periods_visible_to
+from csp.models import Agency, PartnershipPopulation, ReportingPeriod
+from csp.selectors import agencies_visible_to, partnership_ids_visible_to, reporting_periods_visible_to
+from priorities.indicators import figure_of
 from priorities.models import Indicator, IndicatorReading, Priority, Theme
 from priorities.selectors import indicators_visible_to, priorities_visible_to
+from priorities.services import reading_record
 
 
 class ThemeSerializer(ApiModelSerializer):
@@ -136,6 +138,50 @@ class IndicatorReadingSerializer(ScopedModelSerializer):
     indicator = VisibleRelatedField(selector=indicators_visible_to, queryset=Indicator.objects.all())
     period = VisibleRelatedField(selector=reporting_periods_visible_to, queryset=ReportingPeriod.objects.all())
 
+    figure = serializers.SerializerMethodField(
+        help_text="A rate per 1,000 population for rate indicators, else the value."
+    )
+
     class Meta:
         model = IndicatorReading
-        fields = ["id", "indicator", "period", "value", "note", "updated_at"]
+        fields = ["id", "indicator", "period", "value", "figure", "note", "updated_at"]
+
+    def get_figure(self, reading) -> str | None:
+        # Populations are read once per response (one query), not once per reading.
+        populations = self.context.get("_populations")
+        if populations is None:
+            populations = self.context["_populations"] = {
+                (pid, year): population
+                for pid, year, population in PartnershipPopulation.objects.filter(
+                    partnership__in=partnership_ids_visible_to(self.context["request"].user)
+                ).values_list("partnership_id", "financial_year", "population")
+            }
+        figure = figure_of(
+            value=reading.value,
+            unit=reading.indicator.unit,
+            population=populations.get((reading.indicator.partnership_id, reading.period.financial_year)),
+        )
+        return None if figure is None else str(figure)
+
+    # Writes go through the one service (the pages and the file upload use it too).
+    def create(self, validated_data):
+        reading, _ = reading_record(
+            indicator=validated_data["indicator"],
+            period=validated_data["period"],
+            value=validated_data["value"],
+            note=validated_data.get("note", ""),
+        )
+        return reading
+
+    def update(self, instance, validated_data):
+        indicator = validated_data.get("indicator", instance.indicator)
+        period = validated_data.get("period", instance.period)
+        if (indicator.pk, period.pk) != (instance.indicator_id, instance.period_id):
+            raise serializers.ValidationError({"period": "A reading's indicator and period cannot be changed."})
+        reading, _ = reading_record(
+            indicator=indicator,
+            period=period,
+            value=validated_data.get("value", instance.value),
+            note=validated_data.get("note", instance.note),
+        )
+        return reading

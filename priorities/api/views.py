@@ -6,8 +6,9 @@ from django.db.models import Prefetch
 
 from csp.api.archive import ArchiveOnDeleteMixin
 from csp.api.base import ScopedModelViewSet
+from csp.selectors import EDITOR_ROLES
 from priorities.models import Theme
-from priorities.selectors import indicators_visible_to, priorities_visible_to, readings_visible_to
+from priorities.selectors import READING_ROLES, indicators_visible_to, priorities_visible_to, readings_visible_to
 
 from . import filters, serializers
 
@@ -43,8 +44,12 @@ class IndicatorReadingViewSet(ScopedModelViewSet):
 
     serializer_class = serializers.IndicatorReadingSerializer
     filterset_class = filters.IndicatorReadingFilter
+    # Analysts and lead officers record figures as well as coordinators (priorities.selectors.READING_ROLES).
+    # Removing a reading stays with coordinators.
+    write_roles = READING_ROLES
+    action_roles = {"destroy": EDITOR_ROLES}
     ordering_fields = ["period__start", "value", "updated_at"]
     ordering = ["indicator", "period__start"]
 
     def get_queryset(self):
-        return readings_visible_to(self.request.user)
+        return readings_visible_to(self.request.user).select_related("indicator", "period")

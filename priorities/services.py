@@ -1,0 +1,281 @@
+"""Writes of indicators' figures: readings one at a time or from a CSV/XLSX file, and yearly targets.
+
+Every write path (the indicator pages, the upload, `/api/indicator-readings/`) calls these; each
+is atomic and kept in the history (django-simple-history). A file is checked whole before
+anything is written: one bad row and nothing is saved, with each problem named by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from csp.limits import text_length_check, text_limits_check
+from csp.models import Partnership, ReportingPeriod
+
+from .models import Indicator, IndicatorReading, IndicatorTarget
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_ROWS = 5_000
+# Uncompressed size an XLSX may claim before we refuse it (a zip bomb is small on disk).
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+VALUE_LIMIT = Decimal("99999999999")
+
+# Headings recognised in an upload (lower case, spaces collapsed) -> our column.
+HEADINGS = {
+    "indicator": "indicator",
+    "indicator code": "indicator",
+    "code": "indicator",
+    "indicator name": "indicator",
+    "period": "period",
+    "quarter": "period",
+    "reporting period": "period",
+    "value": "value",
+    "figure": "value",
+    "count": "value",
+    "note": "note",
+    "notes": "note",
+    "comment": "note",
+}
+
+
+def _validate_value(indicator: Indicator, value: Decimal) -> None:
+    if value < 0:
+        raise ValidationError({"value": "Enter a figure of 0 or more"})
+    if value > VALUE_LIMIT:
+        raise ValidationError({"value": "Enter a smaller figure"})
+    if indicator.unit == Indicator.Unit.PERCENTAGE and value > 100:
+        raise ValidationError({"value": "Enter a percentage of 100 or less"})
+
+
+def reading_record(
+    *, indicator: Indicator, period: ReportingPeriod, value: Decimal, note: str = ""
+) -> tuple[IndicatorReading, bool]:
+    """Record the indicator's figure for a period (a second figure for the same period replaces the first).
+
+    Returns (reading, created). The caller has checked the user may record readings for the
+    indicator's partnership (priorities.selectors.can_record_readings).
+    """
+    if period.partnership_id != indicator.partnership_id:
+        raise ValidationError({"period": "Choose a reporting period of this partnership"})
+    _validate_value(indicator, value)
+    text_length_check(IndicatorReading, "note", note, "Note")
+    with transaction.atomic():
+        reading = IndicatorReading.objects.select_for_update().filter(indicator=indicator, period=period).first()
+        if reading is None:
+            # A concurrent first reading for the same period meets the unique constraint: the
+            # savepoint lets us read the winner's row and update it instead.
+            try:
+                with transaction.atomic():
+                    reading = IndicatorReading.objects.create(
+                        indicator=indicator, period=period, value=value, note=note
+                    )
+                    return reading, True
+            except IntegrityError:
+                reading = IndicatorReading.objects.select_for_update().get(indicator=indicator, period=period)
+        reading.value = value
+        reading.note = note
+        text_limits_check(reading)
+        reading.save(update_fields=["value", "note", "updated_at"])
+        return reading, False
+
+
+def indicator_settings_update(
+    *, indicator: Indicator, tolerance_percent: Decimal, targets_by_year: dict[int, Decimal | None]
+) -> Indicator:
+    """Set the amber tolerance and the target of each financial year (None removes a year's target)."""
+    if tolerance_percent < 0 or tolerance_percent > 100:
+        raise ValidationError({"tolerance_percent": "Enter a tolerance between 0 and 100"})
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        indicator.tolerance_percent = tolerance_percent
+        indicator.save(update_fields=["tolerance_percent", "updated_at"])
+        for year, value in targets_by_year.items():
+            if value is None:
+                for target in IndicatorTarget.objects.filter(indicator=indicator, financial_year=year):
+                    target.delete()  # kept in the history
+                continue
+            _validate_value(indicator, value)
+            IndicatorTarget.objects.update_or_create(
+                indicator=indicator, financial_year=year, defaults={"value": value}
+            )
+    return indicator
+
+
+# --- Uploads ---------------------------------------------------------------------------------
+
+
+@dataclass
+class UploadResult:
+    created: int = 0
+    updated: int = 0
+
+
+@dataclass
+class UploadErrors(Exception):
+    """Problems found in a file; nothing was written."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(self.messages)
+
+
+def _rows_of_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise UploadErrors(["The file is not a CSV file saved as text (UTF-8)"]) from exc
+    if "\x00" in text:
+        raise UploadErrors(["The file is not a CSV file saved as text (UTF-8)"])
+    try:
+        return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise UploadErrors([f"The CSV file could not be read: {exc}"]) from exc
+
+
+def _rows_of_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+            raise UploadErrors(["The spreadsheet is too large once opened; split it into smaller files"])
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except UploadErrors:
+        raise
+    except Exception as exc:  # not a zip, not a workbook, a broken or encrypted file
+        raise UploadErrors(["The file is not an Excel workbook (.xlsx) that can be opened"]) from exc
+    sheet = workbook.worksheets[0]
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        if len(rows) > MAX_UPLOAD_ROWS + 1:
+            break
+        cells = ["" if cell is None else str(cell) for cell in row]
+        if any(cell.strip() for cell in cells):
+            rows.append(cells)
+    workbook.close()
+    return rows
+
+
+def _read_rows(name: str, data: bytes) -> list[list[str]]:
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadErrors([f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"])
+    if not data:
+        raise UploadErrors(["The file is empty"])
+    is_zip = data[:4] == b"PK\x03\x04"
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        if not is_zip:
+            raise UploadErrors(["The file is not an Excel workbook (.xlsx) that can be opened"])
+        return _rows_of_xlsx(data)
+    if lower.endswith(".csv"):
+        if is_zip:
+            raise UploadErrors(["The file is not a CSV file saved as text (UTF-8)"])
+        return _rows_of_csv(data)
+    raise UploadErrors(["The file must be a CSV or an Excel workbook (.xlsx)"])
+
+
+def _normalise(text: str) -> str:
+    return " ".join(str(text).lower().replace("\u00a0", " ").split())
+
+
+def _period_keys(period: ReportingPeriod) -> set[str]:
+    """How a period may be written: 'Q1 2014/15', '2014/15 Q1', 'Q1 2014-15', '2014/15'."""
+    year = period.year_label
+    keys = {_normalise(period.label)}
+    if period.kind == ReportingPeriod.Kind.QUARTER:
+        keys |= {_normalise(f"{year} Q{period.number}"), _normalise(f"Q{period.number} {year.replace('/', '-')}")}
+    if period.kind == ReportingPeriod.Kind.HALF_YEAR:
+        keys |= {_normalise(f"{year} H{period.number}")}
+    return keys
+
+
+def readings_upload(*, partnership: Partnership, name: str, data: bytes) -> UploadResult:
+    """Record every reading of a CSV/XLSX file (columns: indicator, period, value, note) or none.
+
+    Indicators are matched by code ('NI 20') or name, periods by their label ('Q1 2014/15').
+    """
+    rows = _read_rows(name, data)
+    if not rows:
+        raise UploadErrors(["The file has no rows"])
+    header = [HEADINGS.get(_normalise(cell)) for cell in rows[0]]
+    missing = [column for column in ("indicator", "period", "value") if column not in header]
+    if missing:
+        raise UploadErrors(
+            [
+                "The first row must name the columns Indicator, Period and Value (and optionally Note); missing: "
+                + ", ".join(missing)
+            ]
+        )
+    body = rows[1:]
+    if len(body) > MAX_UPLOAD_ROWS:
+        raise UploadErrors([f"The file has more than {MAX_UPLOAD_ROWS:,} rows; split it into smaller files"])
+    column = {name: header.index(name) for name in ("indicator", "period", "value", "note") if name in header}
+
+    indicators: dict[str, Indicator] = {}
+    for indicator in Indicator.objects.filter(partnership=partnership):
+        for key in (indicator.code, indicator.name, str(indicator)):
+            if key:
+                indicators.setdefault(_normalise(key), indicator)
+    periods: dict[str, ReportingPeriod] = {}
+    for period in ReportingPeriod.objects.filter(partnership=partnership):
+        for key in _period_keys(period):
+            periods.setdefault(key, period)
+
+    def cell(row: list[str], name: str) -> str:
+        index = column.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    errors: list[str] = []
+    planned: dict[tuple[int, int], tuple[Indicator, ReportingPeriod, Decimal, str]] = {}
+    for number, row in enumerate(body, start=2):
+        indicator = indicators.get(_normalise(cell(row, "indicator")))
+        period = periods.get(_normalise(cell(row, "period")))
+        raw_value = cell(row, "value").replace(",", "").replace("%", "")
+        note = cell(row, "note")
+        problems = []
+        if indicator is None:
+            problems.append(f"no indicator '{cell(row, 'indicator')[:60]}' in this partnership")
+        if period is None:
+            problems.append(f"no reporting period '{cell(row, 'period')[:30]}' (write it as 'Q1 2014/15')")
+        try:
+            value = Decimal(raw_value)
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(f"the value '{raw_value[:30]}' is not a number")
+            value = None
+        if indicator is not None and value is not None:
+            try:
+                _validate_value(indicator, value)
+                text_length_check(IndicatorReading, "note", note, "Note")
+            except ValidationError as exc:
+                problems += [message.lower() for message in exc.messages]
+        if indicator is not None and period is not None and (indicator.pk, period.pk) in planned:
+            problems.append("the same indicator and period are given twice")
+        if problems:
+            errors.append(f"Row {number}: " + "; ".join(problems))
+        else:
+            planned[(indicator.pk, period.pk)] = (indicator, period, value, note)
+    if errors:
+        raise UploadErrors(errors[:50] + ([f"... and {len(errors) - 50} more rows"] if len(errors) > 50 else []))
+
+    result = UploadResult()
+    with transaction.atomic():
+        for indicator, period, value, note in planned.values():
+            _, created = reading_record(indicator=indicator, period=period, value=value, note=note)
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+    return result
