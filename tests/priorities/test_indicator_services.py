@@ -36,7 +36,8 @@ def test_a_reading_is_recorded_then_replaced_with_history(world):
     reading, created = reading_record(indicator=asb, period=quarters[0], value=Decimal("420"), note="Police data")
     assert created
     again, created = reading_record(indicator=asb, period=quarters[0], value=Decimal("445"))
-    assert not created and again.pk == reading.pk
+    assert not created
+    assert again.pk == reading.pk
     assert IndicatorReading.objects.get(pk=reading.pk).value == Decimal("445")
     assert [h.value for h in reading.history.order_by("history_date")] == [Decimal("420"), Decimal("445")]
 
@@ -76,7 +77,8 @@ def test_summary_gives_rates_targets_statuses_and_travel(world):
     assert [p.figure for p in summary.points] == [Decimal("5.00"), Decimal("5.19"), Decimal("5.25"), Decimal("4.50")]
     assert [p.status for p in summary.points] == ["green", "amber", "amber", "green"]
     assert summary.travel_since_previous == "improving"
-    assert summary.same_period_last_year is None and summary.travel_since_last_year is None
+    assert summary.same_period_last_year is None
+    assert summary.travel_since_last_year is None
 
 
 def test_targets_per_year_can_be_removed(world):
@@ -98,7 +100,7 @@ def _xlsx(rows) -> bytes:
 
 def test_csv_upload_records_every_row(world):
     partnership, _, asb, fires = world
-    data = "Indicator,Period,Value,Note\nASB1,Q1 2014/15,420,Police\nDeliberate fires,2014/15 Q2,12,\n".encode()
+    data = b"Indicator,Period,Value,Note\nASB1,Q1 2014/15,420,Police\nDeliberate fires,2014/15 Q2,12,\n"
     result = readings_upload(partnership=partnership, name="readings.csv", data=data)
     assert (result.created, result.updated) == (2, 0)
     assert IndicatorReading.objects.get(indicator=fires).value == Decimal("12")
@@ -115,14 +117,14 @@ def test_xlsx_upload_records_every_row(world):
 def test_one_bad_row_and_nothing_is_written(world):
     partnership, _, _, _ = world
     data = (
-        "Indicator,Period,Value\n"
-        "ASB1,Q1 2014/15,420\n"
-        "Burglary,Q1 2014/15,5\n"
-        "ASB1,Q9 2014/15,5\n"
-        "ASB1,Q2 2014/15,lots\n"
-        "ASB1,Q1 2014/15,421\n"
-        "Deliberate fires,Q1 2014/15,-3\n"
-    ).encode()
+        b"Indicator,Period,Value\n"
+        b"ASB1,Q1 2014/15,420\n"
+        b"Burglary,Q1 2014/15,5\n"
+        b"ASB1,Q9 2014/15,5\n"
+        b"ASB1,Q2 2014/15,lots\n"
+        b"ASB1,Q1 2014/15,421\n"
+        b"Deliberate fires,Q1 2014/15,-3\n"
+    )
     with pytest.raises(UploadErrors) as exc:
         readings_upload(partnership=partnership, name="r.csv", data=data)
     messages = exc.value.messages

@@ -102,7 +102,8 @@ def test_targets_form_errors(indicator, make_member, client):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Enter a tolerance of 100 or less" in page and "Enter the target as a number" in page
+    assert "Enter a tolerance of 100 or less" in page
+    assert "Enter the target as a number" in page
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -126,7 +127,8 @@ def test_an_upload_with_bad_rows_lists_them_and_saves_nothing(indicator, make_me
     response = client.post(reverse("indicators:upload"), {"partnership": indicator.partnership_id, "file": upload})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "nothing was saved" in page and "Row 3: no indicator &#x27;NOPE&#x27; in this partnership" in page
+    assert "nothing was saved" in page
+    assert "Row 3: no indicator &#x27;NOPE&#x27; in this partnership" in page
     assert not IndicatorReading.objects.exists()
 
 
