@@ -80,7 +80,7 @@ def status_bar_chart(*, title: str, bars: list[tuple[str, list[tuple[str, int]]]
 LINE_COLOUR = "#1d70b8"  # GOV.UK blue: the figures
 TARGET_COLOUR = "#505a5f"  # GOV.UK dark grey, dashed: the target
 TREND_WIDTH, TREND_HEIGHT = 600, 240
-TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 64, 16, 16, 56
+TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 64, 48, 16, 56
 
 
 def _number(value) -> str:
