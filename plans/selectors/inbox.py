@@ -82,12 +82,9 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
         )
         .order_by("period__start", "submitted_at", "pk")
     )
-    rows = [
-        InboxRow(
-            update=update,
-            objective_overdue=objective_is_overdue(update.objective, overdue_reference_date(update.period, today=today)),
-        )
-        for update in updates
-    ]
+    rows = []
+    for update in updates:
+        reference = overdue_reference_date(update.period, today=today)
+        rows.append(InboxRow(update=update, objective_overdue=objective_is_overdue(update.objective, reference)))
     counts = {name: sum(1 for row in rows if row.shown_in(name)) for name in INBOX_FILTERS}
     return Inbox(show=show, rows=[row for row in rows if row.shown_in(show)], counts=counts)

@@ -57,7 +57,9 @@ def _decide_all(
 
 
 @transaction.atomic
-def updates_bulk_approve(*, reviewer: AbstractBaseUser, selected: Selection, comment: str = "") -> list[QuarterlyUpdate]:
+def updates_bulk_approve(
+    *, reviewer: AbstractBaseUser, selected: Selection, comment: str = ""
+) -> list[QuarterlyUpdate]:
     """Approve every selected update, or none if one cannot be approved."""
     return _decide_all(reviewer=reviewer, selected=selected, decide=update_approve, verb="approved", comment=comment)
 
