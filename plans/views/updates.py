@@ -20,6 +20,7 @@ from ..selectors.updates import (
     is_coordinator_anywhere,
     my_items,
     reminders_visible_to,
+    returned_updates_for,
     update_page_for_user,
 )
 from ..services.updates import StaleUpdate, UpdateLocked, update_save_draft, update_submit
@@ -37,6 +38,7 @@ class MyItemsView(LoginRequiredMixin, TemplateView):
         mine, agency = my_items(user=self.request.user)
         return super().get_context_data(
             page_title="My items",
+            returned=list(returned_updates_for(self.request.user)),
             mine=mine,
             agency=agency,
             show_reminders=is_coordinator_anywhere(self.request.user),
