@@ -107,7 +107,8 @@ def test_a_save_after_the_session_ended_is_kept_and_sign_in_is_asked_for(client,
     kept = PendingSave.objects.get()
     assert kept.user == item.lead_user
     assert kept.fields["progress"] == ["Typed for an hour, then saved."]
-    assert "owner" not in kept.fields and "csrfmiddlewaretoken" not in kept.fields
+    assert "owner" not in kept.fields
+    assert "csrfmiddlewaretoken" not in kept.fields
     assert parse_qs(target.query)["next"] == [f"{edit_url(item)}?restore={kept.token}"]
     assert not QuarterlyUpdate.objects.filter(period=item.q2).exists()
 
