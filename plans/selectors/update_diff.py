@@ -39,6 +39,8 @@ def word_diff_html(theirs: str, yours: str) -> SafeString:
             continue
         if i2 > i1:
             parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
+        if tag == "replace":
+            parts.append(" ")  # so "July." and "August." do not read as one word
         if j2 > j1:
             parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped

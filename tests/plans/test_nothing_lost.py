@@ -178,13 +178,19 @@ def test_the_conflict_screen_names_who_saved_when_and_highlights_the_differences
     assert response.status_code == 409
     when = timezone.localtime(saved.updated_at)
     assert f"Saved by <strong>Carol Coordinator</strong> on {when:%-d %B %Y} at {when:%H:%M}" in page
-    assert "<del>July.</del><ins>August.</ins>" in page
+    assert "<del>July.</del> <ins>August.</ins>" in page
     assert "Progress this quarter</dt>" in page
 
 
 def test_word_diff_escapes_text():
     html = word_diff_html("a <b>", "a <i>")
-    assert html == "a <del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>"
+    assert html == "a <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins>"
+
+
+def test_word_diff_marks_the_changed_words_and_keeps_the_rest():
+    assert word_diff_html("Posters ordered.", "Posters ordered and printed.") == (
+        "Posters <del>ordered.</del> <ins>ordered and printed.</ins>"
+    )
 
 
 # --- The session's end, known to the page -------------------------------------------------------------
