@@ -58,16 +58,22 @@ if (dialog && typeof dialog.showModal === "function" && expiresIn > 0) {
       window.location.assign(stay.dataset.loginUrl);
       return;
     }
-    const response = await fetch(dialog.dataset.keepAliveUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
-    });
-    if (!response.ok) {
+    let answer = null;
+    try {
+      const response = await fetch(dialog.dataset.keepAliveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        redirect: "error",
+        headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
+      });
+      answer = response.ok ? await response.json() : null;
+    } catch {
+      answer = null; // offline, redirected to a sign-in step, or not JSON: treat as signed out
+    }
+    if (!answer || !answer.signed_in) {
       signedOut();
       return;
     }
-    const answer = await response.json();
     dialog.close();
     schedule(answer.expires_in);
   });

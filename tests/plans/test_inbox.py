@@ -244,3 +244,17 @@ def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_asse
     with django_assert_max_num_queries(12):
         response = client.get(INBOX)
     assert response.content.decode().count("data-update=") == 10
+
+
+def test_a_chair_of_another_group_posting_an_update_they_do_not_review_is_refused(client, world):
+    client.force_login(world.user("other_chair"))
+    response = client.post(
+        INBOX, {"update": [world.update.pk], f"version-{world.update.pk}": world.update.version, "action": "approve"}
+    )
+    assert response.status_code == 403
+    assert _states(world.update) == ["submitted"]
+
+
+def test_a_superuser_reviews_every_objective(world, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "a-long-password-1")
+    assert set(objectives_reviewable_by(admin)) == set(Objective.objects.all())
