@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from csp.models import RagStatus
@@ -228,7 +230,8 @@ def test_inbox_page_refuses_a_stale_update_with_a_message(client, world):
 
 def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_assert_max_num_queries):
     client.force_login(world.user("chair"))
-    client.get(INBOX)
+    with CaptureQueriesContext(connection) as two_rows:
+        client.get(INBOX)
     for n in range(8):
         objective = ObjectiveFactory(plan=world.plan, ref=f"X{n}")
         objective.lead_groups.add(world.odg)
@@ -241,7 +244,7 @@ def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_asse
             submitted_by=world.user("lead"),
             submitted_at=timezone.now(),
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(len(two_rows)):
         response = client.get(INBOX)
     assert response.content.decode().count("data-update=") == 10
 
