@@ -145,6 +145,9 @@ class UpdateEditView(LoginRequiredMixin, View):
             user=request.user, token=request.GET.get("restore", ""), objective=page.objective, period=page.period
         )
         if kept is not None and can_edit_update(request.user, page.objective):
+            if page.update is not None and not page.update.is_editable:
+                # Locked meanwhile (submitted or approved): show the kept text to copy, rather than lose it.
+                return self._render(page, kept_text=_kept_text(page, kept.fields))
             form, outcome_forms = self._forms(page, data=_query_dict(kept.fields))
             return self._render(page, form, outcome_forms, restored=True)
         version = page.update.version if page.update else 0
@@ -263,6 +266,14 @@ def _shown(page: UpdatePage, name: str, data: QueryDict) -> str:
         names = {str(m.pk): m.text for m in page.milestones}
         return "; ".join(names.get(value, value) for value in values)
     return "\n".join(values)
+
+
+def _kept_text(page: UpdatePage, fields: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The text fields of a kept save, labelled, for a page that can no longer take them."""
+    labels = {"progress": "Progress this quarter", "rag_note": "Why the overall status is amber or red"}
+    labels |= {f"outcome-{o.pk}-note": f"Note on outcome {o.number}" for o in page.outcomes}
+    found = [(label, "\n".join(fields.get(name, [])).strip()) for name, label in labels.items()]
+    return [(label, text) for label, text in found if text]
 
 
 def _query_dict(fields: dict[str, list[str]]) -> QueryDict:

@@ -83,5 +83,10 @@ if (dialog && typeof dialog.showModal === "function" && expiresIn > 0) {
     setTimeout(show, Math.max(0, endsAt - Date.now()));
   });
 
+  // Every request to the server touches the session (SESSION_SAVE_EVERY_REQUEST): start again after htmx's.
+  document.body.addEventListener("htmx:afterRequest", () => {
+    if (!dialog.open) schedule(expiresIn);
+  });
+
   schedule(expiresIn);
 }

@@ -153,6 +153,16 @@ def test_an_owner_token_for_another_update_keeps_nothing(client, item):
     assert not PendingSave.objects.exists()
 
 
+def test_kept_text_is_shown_to_copy_when_the_update_was_locked_meanwhile(client, item):
+    next_url = parse_qs(urlparse(_expired_save(client, item).url).query)["next"][0]
+    QuarterlyUpdateFactory(objective=item.objective, period=item.q2, state="submitted", progress="Someone submitted.")
+    client.force_login(item.lead_user)
+    page = client.get(next_url).content.decode()
+    assert "We kept what you typed, but this update can no longer be changed." in page
+    assert "Typed for an hour, then saved." in page
+    assert "<textarea" not in page
+
+
 def test_saving_the_restored_update_clears_the_kept_copy(client, item):
     _expired_save(client, item)
     client.force_login(item.lead_user)
