@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -231,3 +231,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         axes_reset(username=form.user.get_username())
         return response
+
+
+class KeepAliveView(View):
+    """'Stay signed in' from the timeout warning: a request that touches the session and says when it now ends."""
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return _never_cached(JsonResponse({"signed_in": False}, status=401))
+        # SESSION_SAVE_EVERY_REQUEST saves it anyway; marked so the expiry moves on even without that setting.
+        request.session.modified = True
+        return _never_cached(JsonResponse({"signed_in": True, "expires_in": request.session.get_expiry_age()}))

@@ -508,3 +508,24 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.period} {self.kind}"
+
+
+class PendingSave(models.Model):
+    """What someone posted to an update page after their session had ended, kept for them alone.
+
+    Restored into the form after they sign in again (plans.services.pending_saves); removed once they
+    save that update, and ignored after PENDING_SAVE_HOURS. Not history: a holding place, never the record.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    fields = models.JSONField(help_text="The posted form fields: name -> list of values.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "objective", "period"], name="pending_save_owner")]
+
+    def __str__(self) -> str:
+        return f"Kept for {self.user_id}: {self.objective_id} {self.period_id}"

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import browse
+from .views import inbox as inbox_views
 from .views import reviews as review_views
 from .views import updates as update_views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("my-items/", update_views.MyItemsView.as_view(), name="my_items"),
     path("objectives/<int:pk>/updates/<int:period_pk>/", update_views.UpdateEditView.as_view(), name="update_edit"),
     path("reminders/", update_views.RemindersView.as_view(), name="reminders"),
+    path("review/inbox/", inbox_views.ReviewInboxView.as_view(), name="review_inbox"),
     path("review/", review_views.ReviewDashboardView.as_view(), name="review_dashboard"),
     path("updates/<int:pk>/review/", review_views.UpdateReviewView.as_view(), name="update_review"),
     path("objectives/<int:pk>/comments/", review_views.CommentCreateView.as_view(), name="comment_create"),

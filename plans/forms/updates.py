@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.http import QueryDict
 
 from csp.limits import text_limit, too_long_message
 from csp.models import Partnership, RagStatus
@@ -132,3 +134,71 @@ def update_input_from(form: UpdateForm, outcome_forms: list[OutcomeStatusForm]) 
             for f in outcome_forms
         },
     )
+
+
+@dataclass
+class CopiedField:
+    """One field of last quarter's update that 'Copy last quarter's text' can put into the form."""
+
+    name: str
+    label: str
+    values: list[str]
+    display: str
+
+
+def previous_fields(previous: QuarterlyUpdate | None, outcomes: list[ExpectedOutcome]) -> list[CopiedField]:
+    """Last quarter's non-empty values by form field name, with the words a person knows the field by."""
+    if previous is None:
+        return []
+    base = update_initial(previous)
+    rag_labels = dict(RAG_CHOICES)
+    milestone_names = {m.pk: m.text for m in previous.milestones_met.all()}
+    fields = [
+        CopiedField("progress", "Progress this quarter", [base["progress"]], base["progress"]),
+        CopiedField("rag_status", "Overall status", [base["rag_status"]], str(rag_labels.get(base["rag_status"], ""))),
+        CopiedField("rag_note", "Why the overall status is amber or red", [base["rag_note"]], base["rag_note"]),
+        CopiedField(
+            "milestones_met",
+            "Milestones met",
+            [str(pk) for pk in base["milestones_met"]],
+            "; ".join(milestone_names[pk] for pk in base["milestones_met"]),
+        ),
+        CopiedField("spend_to_date", "Spend to date", [base["spend_to_date"]], base["spend_to_date"]),
+    ]
+    per_outcome = outcome_initial(previous)
+    for outcome in outcomes:
+        given = per_outcome.get(outcome.pk, {})
+        prefix = f"outcome-{outcome.pk}"
+        status = given.get("rag_status", "")
+        fields.append(
+            CopiedField(
+                f"{prefix}-rag_status", f"Status of outcome {outcome.number}", [status], str(rag_labels.get(status, ""))
+            )
+        )
+        note = given.get("note", "")
+        fields.append(CopiedField(f"{prefix}-note", f"Note on outcome {outcome.number}", [note], note))
+    return [f for f in fields if any(v.strip() for v in f.values)]
+
+
+def _typed(values: list[str]) -> list[str]:
+    return [v for v in values if v.strip()]
+
+
+def copy_previous_into(
+    data: QueryDict, copied: list[CopiedField], *, replace: bool
+) -> tuple[QueryDict, list[CopiedField]]:
+    """Form data with last quarter's values put into the empty fields (and, with `replace`, over typed ones).
+
+    Returns the new data and the fields where typed text differs from last quarter's: those are never
+    overwritten unless `replace` says the person confirmed it.
+    """
+    merged = data.copy()
+    conflicts = []
+    for field in copied:
+        typed = _typed(data.getlist(field.name))
+        if typed and sorted(typed) != sorted(field.values):
+            conflicts.append(field)
+            if not replace:
+                continue
+        merged.setlist(field.name, field.values)
+    return merged, conflicts

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from csp.models import Group, Role
-from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to, people_of
+from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to, people_of, roles_by_partnership
 
 from ..models import ChangeProposal, Escalation, Objective, Plan, QuarterlyUpdate
 
@@ -151,3 +151,21 @@ def can_review(user: User, objective: Objective) -> bool:
     if has_role(user, partnership_id, Role.COORDINATOR):
         return True
     return has_role(user, partnership_id, Role.GROUP_CHAIR) and chairs_group_of(user, objective)
+
+
+def objectives_reviewable_by(user: User) -> QuerySet[Objective]:
+    """The query twin of `can_review` (same cases as `chairs_group_of`): every objective of a partnership the user
+    coordinates, and where they hold the chair role, the items owned by a group they chair."""
+    if not user.is_authenticated:
+        return Objective.objects.none()
+    if user.is_superuser:
+        return Objective.objects.all()
+    held = roles_by_partnership(user)
+    coordinated = [pk for pk, roles in held.items() if Role.COORDINATOR in roles]
+    chaired = [pk for pk, roles in held.items() if Role.GROUP_CHAIR in roles]
+    chaired_groups = Group.objects.filter(chair__user=user, partnership_id__in=chaired).values("pk")
+    led_by_chaired = Objective.lead_groups.through.objects.filter(group__in=chaired_groups).values("objective")
+    return Objective.objects.filter(
+        Q(plan__partnership_id__in=coordinated)
+        | Q(plan__partnership_id__in=chaired) & (Q(pk__in=led_by_chaired) | Q(plan__owning_group__in=chaired_groups))
+    )

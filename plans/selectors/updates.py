@@ -15,7 +15,7 @@ from csp.selectors import User, coordinated_partnership_ids, holds_role_anywhere
 
 from ..models import ExpectedOutcome, Milestone, Objective, ObjectiveLead, OutcomeStatus, QuarterlyUpdate, Reminder
 from ..rules import led_by_any_agency_q, update_periods_of
-from .access import access_objective, objectives_led_by, objectives_visible_to
+from .access import access_objective, objectives_led_by, objectives_visible_to, updates_visible_to
 from .browse import current_period_for
 from .status import update_counts
 
@@ -125,6 +125,20 @@ def my_items(*, user: User, today: dt.date | None = None) -> tuple[list[MyItem],
         )
         agency = list(_objectives_for_list(Objective.objects.filter(pk__in=agency_qs.values("pk"))))
     return _as_items(mine, today=today), _as_items(agency, today=today)
+
+
+def returned_updates_for(user: User) -> QuerySet[QuarterlyUpdate]:
+    """Updates of objectives I lead that a reviewer returned, newest decision first, whatever their quarter.
+
+    "My items" lists them before everything else: a returned update of an earlier quarter is not in
+    the current quarter's rows, and must not be missed.
+    """
+    return (
+        updates_visible_to(user)
+        .filter(state=QuarterlyUpdate.State.RETURNED, objective__in=objectives_led_by(user).values("pk"))
+        .select_related("objective__plan__partnership", "period", "reviewed_by")
+        .order_by("-reviewed_at", "-pk")
+    )
 
 
 @dataclass

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..forms.updates import OutcomeStatusForm, UpdateForm, outcome_initial, update_initial, update_input_from
+from ..forms.updates import (
+    RAG_CHOICES,
+    OutcomeStatusForm,
+    UpdateForm,
+    copy_previous_into,
+    outcome_initial,
+    previous_fields,
+    update_initial,
+    update_input_from,
+)
 from ..selectors.access import can_edit_update
+from ..selectors.pending_saves import pending_save_for
+from ..selectors.update_diff import update_differences
 from ..selectors.updates import (
     UPDATE_STATE_LABELS,
     UpdatePage,
@@ -20,8 +34,10 @@ from ..selectors.updates import (
     is_coordinator_anywhere,
     my_items,
     reminders_visible_to,
+    returned_updates_for,
     update_page_for_user,
 )
+from ..services.pending_saves import owner_token, pending_save_keep, pending_saves_discard
 from ..services.updates import StaleUpdate, UpdateLocked, update_save_draft, update_submit
 
 STALE_MESSAGE = (
@@ -37,6 +53,7 @@ class MyItemsView(LoginRequiredMixin, TemplateView):
         mine, agency = my_items(user=self.request.user)
         return super().get_context_data(
             page_title="My items",
+            returned=list(returned_updates_for(self.request.user)),
             mine=mine,
             agency=agency,
             show_reminders=is_coordinator_anywhere(self.request.user),
@@ -45,9 +62,33 @@ class MyItemsView(LoginRequiredMixin, TemplateView):
 
 
 class UpdateEditView(LoginRequiredMixin, View):
-    """One objective's update for one quarter: a form while editable, a read-only page otherwise."""
+    """One objective's update for one quarter: a form while editable, a read-only page otherwise.
+
+    Nothing typed is lost: copying last quarter's text fills only empty fields unless the person
+    confirms; a save posted after the session ended is kept and given back after sign-in; a save over
+    someone else's shows who saved, when, and what differs.
+    """
 
     template_name = "plans/updates/update_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            return self._keep_for_after_sign_in(request, kwargs["pk"], kwargs["period_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def _keep_for_after_sign_in(self, request, objective_pk: int, period_pk: int):
+        fields = {name: request.POST.getlist(name) for name in request.POST}
+        kept = pending_save_keep(
+            token=request.POST.get("owner", ""), objective_pk=objective_pk, period_pk=period_pk, fields=fields
+        )
+        if kept is None:
+            return self.handle_no_permission()
+        messages.warning(
+            request,
+            "You were signed out after a time without activity, so your update has not been saved yet. "
+            "Sign in again and we will put back what you typed.",
+        )
+        return redirect_to_login(f"{request.path}?{urlencode({'restore': kept.token})}")
 
     def _page(self) -> UpdatePage:
         return update_page_for_user(
@@ -65,7 +106,7 @@ class UpdateEditView(LoginRequiredMixin, View):
         ]
         return form, outcome_forms
 
-    def _render(self, page: UpdatePage, form=None, outcome_forms=(), *, current=None, copied=False, status=200):
+    def _render(self, page: UpdatePage, form=None, outcome_forms=(), *, current=None, status=200, **extra):
         user = self.request.user
         may_edit = can_edit_update(user, page.objective)
         editable = may_edit and (page.update is None or page.update.is_editable)
@@ -81,38 +122,52 @@ class UpdateEditView(LoginRequiredMixin, View):
             "period": page.period,
             "update": page.update,
             "previous": page.previous,
+            "previous_fields": previous_fields(page.previous, page.outcomes),
             "state_label": UPDATE_STATE_LABELS[page.update.state if page.update else None],
             "deadline": deadline_text(page.period.update_deadline, today=timezone.localdate()),
             "may_edit": may_edit,
             "editable": editable,
+            "owner_token": owner_token(user=user, objective=page.objective, period=page.period) if editable else "",
             "form": form,
             "outcome_rows": list(zip(page.outcomes, outcome_forms, strict=False)) if outcome_forms else [],
             "forms": forms,
             "has_errors": has_errors,
             "current": current,
-            "copied": copied,
+            "copied": False,
+            "restored": False,
+            **extra,
         }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
         page = self._page()
+        kept = pending_save_for(
+            user=request.user, token=request.GET.get("restore", ""), objective=page.objective, period=page.period
+        )
+        if kept is not None and can_edit_update(request.user, page.objective):
+            if page.update is not None and not page.update.is_editable:
+                # Locked meanwhile (submitted or approved): show the kept text to copy, rather than lose it.
+                return self._render(page, kept_text=_kept_text(page, kept.fields))
+            form, outcome_forms = self._forms(page, data=_query_dict(kept.fields))
+            return self._render(page, form, outcome_forms, restored=True)
         version = page.update.version if page.update else 0
-        copied = request.GET.get("copy") == "previous" and page.previous is not None
-        source = page.previous if copied else page.update
-        form, outcome_forms = self._forms(page, source=source, version=version)
-        return self._render(page, form, outcome_forms, copied=copied)
+        form, outcome_forms = self._forms(page, source=page.update, version=version)
+        return self._render(page, form, outcome_forms)
 
     def post(self, request, *args, **kwargs):
         page = self._page()
         if not can_edit_update(request.user, page.objective):
             raise PermissionDenied("Only the objective's lead officers can write its updates.")
+        action = request.POST.get("action")
+        if action in COPY_ACTIONS:
+            return self._copy(page, action)
         form, outcome_forms = self._forms(page, data=request.POST)
         # Validate every form, not just up to the first invalid one, so all errors show at once.
         if not all([form.is_valid(), *(f.is_valid() for f in outcome_forms)]):
             return self._render(page, form, outcome_forms)
         data = update_input_from(form, outcome_forms)
         version = form.cleaned_data["version"]
-        submitting = request.POST.get("action") == "submit"
+        submitting = action == "submit"
         try:
             if submitting:
                 update_submit(
@@ -130,6 +185,7 @@ class UpdateEditView(LoginRequiredMixin, View):
         except UpdateLocked as locked:
             messages.error(request, str(locked))
             return redirect(request.path)
+        pending_saves_discard(user=request.user, objective=page.objective, period=page.period)
         if submitting:
             messages.success(
                 request, f"Your {page.period} update for {page.objective.ref or page.objective} was submitted."
@@ -137,6 +193,32 @@ class UpdateEditView(LoginRequiredMixin, View):
             return redirect(reverse("plans:my_items"))
         messages.success(request, "Draft saved. You can come back and submit it later.")
         return redirect(request.path)
+
+    def _copy(self, page: UpdatePage, action: str):
+        """Last quarter's text into the empty fields; over typed text only once the person confirms."""
+        copied = previous_fields(page.previous, page.outcomes)
+        merged, conflicts = copy_previous_into(request_data(self.request), copied, replace=action == "copy_replace")
+        if conflicts and action == "copy":
+            context = {
+                "page_title": f"Copy last quarter's text: {page.period} update",
+                "page": page,
+                "objective": page.objective,
+                "plan": page.objective.plan,
+                "period": page.period,
+                "previous": page.previous,
+                "conflicts": [(field, _shown(page, field.name, self.request.POST)) for field in conflicts],
+                "kept_fields": [
+                    (name, value)
+                    for name, values in self.request.POST.lists()
+                    if name not in ("csrfmiddlewaretoken", "action")
+                    for value in values
+                ],
+            }
+            return render(self.request, "plans/updates/copy_confirm.html", context)
+        form, outcome_forms = self._forms(page, data=merged)
+        return self._render(
+            page, form, outcome_forms, copied=True, kept_typed=bool(conflicts) and action == "copy_fill"
+        )
 
     def _render_stale(self):
         # Re-read the page: the update now exists or has changed.
@@ -149,7 +231,8 @@ class UpdateEditView(LoginRequiredMixin, View):
         for f in outcome_forms:
             f.is_valid()
         form.add_error(None, STALE_MESSAGE)
-        return self._render(page, form, outcome_forms, current=current, status=409)
+        differences = update_differences(current, self.request.POST, page.outcomes)
+        return self._render(page, form, outcome_forms, current=current, differences=differences, status=409)
 
     @staticmethod
     def _add_errors(error: ValidationError, form: UpdateForm, outcome_forms: list[OutcomeStatusForm]) -> None:
@@ -162,6 +245,42 @@ class UpdateEditView(LoginRequiredMixin, View):
                 target, name = form, key
             for message in messages_:
                 target.add_error(name, message)
+
+
+COPY_ACTIONS = ("copy", "copy_replace", "copy_fill")
+
+
+def request_data(request) -> QueryDict:
+    """The posted form without the button that was pressed."""
+    data = request.POST.copy()
+    data.pop("action", None)
+    return data
+
+
+def _shown(page: UpdatePage, name: str, data: QueryDict) -> str:
+    """What was typed in a field, in words: statuses and milestones by name rather than by value."""
+    values = [value for value in data.getlist(name) if value.strip()]
+    if name.endswith("rag_status"):
+        return ", ".join(str(dict(RAG_CHOICES).get(value, value)) for value in values)
+    if name == "milestones_met":
+        names = {str(m.pk): m.text for m in page.milestones}
+        return "; ".join(names.get(value, value) for value in values)
+    return "\n".join(values)
+
+
+def _kept_text(page: UpdatePage, fields: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The text fields of a kept save, labelled, for a page that can no longer take them."""
+    labels = {"progress": "Progress this quarter", "rag_note": "Why the overall status is amber or red"}
+    labels |= {f"outcome-{o.pk}-note": f"Note on outcome {o.number}" for o in page.outcomes}
+    found = [(label, "\n".join(fields.get(name, [])).strip()) for name, label in labels.items()]
+    return [(label, text) for label, text in found if text]
+
+
+def _query_dict(fields: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, values in fields.items():
+        data.setlist(name, values)
+    return data
 
 
 class RemindersView(LoginRequiredMixin, TemplateView):

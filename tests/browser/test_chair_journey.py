@@ -87,7 +87,10 @@ def test_a_chair_returns_a_red_item_and_the_lead_officer_sees_why(page, sign_in,
     page.goto(my_items)
     assert "Returned" in page.locator("main").inner_text()
     screenshot("lead-my-items")
-    page.get_by_role("link", name=world.objective.title).click()
+    # The returned update is listed first, linking to its own quarter (issue 13), then the current quarter's row.
+    returned = page.locator(f"[data-returned-update='{world.update.pk}']")
+    assert RETURN_COMMENT in returned.inner_text()
+    returned.get_by_role("link", name=world.objective.title).click()
     page.wait_for_load_state()
     assert RETURN_COMMENT in page.locator("main").inner_text()
     screenshot("lead-update-page-returned")

@@ -190,7 +190,8 @@ def test_copy_last_quarter_starts_the_form_from_its_text_without_javascript(clie
     )
     OutcomeStatusFactory(update=previous, outcome=item.outcomes[0], rag_status=RagStatus.RED, note="Not started")
     client.force_login(item.lead_user)
-    page = client.get(edit_url(item) + "?copy=previous").content.decode()
+    empty = {"version": 0, "progress": "", "action": "copy"}
+    page = client.post(edit_url(item), empty).content.decode()
     assert ">Q1: campaign launched.</textarea>" in page
     assert (
         f'id="id_outcome-{item.outcomes[0].pk}-rag_status-red" name="outcome-{item.outcomes[0].pk}-rag_status"' in page
