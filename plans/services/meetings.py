@@ -151,6 +151,12 @@ def action_item_create(
     return item
 
 
+def _lock_action(item: ActionLogItem) -> ActionLogItem:
+    """Re-read the action under a row lock (its own row only: the group's chair may be empty)."""
+    locked = ActionLogItem.objects.select_for_update(of=("self",))
+    return locked.select_related("group__chair", "raised_at").get(pk=item.pk)
+
+
 @transaction.atomic
 def action_item_update(
     *,
@@ -163,7 +169,7 @@ def action_item_update(
     done_on: dt.date | None = None,
 ) -> ActionLogItem:
     """Change an action of the log: its words, owner, due date, or the date it was done."""
-    item = ActionLogItem.objects.select_for_update(of=("self",)).select_related("group__chair", "raised_at").get(pk=item.pk)
+    item = _lock_action(item)
     _check_runs(user, item.group)
     text, owner_text = _clean_action(text=text, owner_text=owner_text)
     _check_owner(item.group, owner)
@@ -180,7 +186,7 @@ def action_item_update(
 @transaction.atomic
 def action_item_mark_done(*, user: AbstractBaseUser, item: ActionLogItem, on: dt.date | None = None) -> ActionLogItem:
     """Mark an action done (today unless a date is given)."""
-    item = ActionLogItem.objects.select_for_update(of=("self",)).select_related("group__chair", "raised_at").get(pk=item.pk)
+    item = _lock_action(item)
     _check_runs(user, item.group)
     if item.done_on is not None:
         raise ValidationError(f"This action was already done on {item.done_on:%-d %B %Y}.")
