@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from csp.models import RagStatus
 from plans.models import Meeting, MeetingDecision, QuarterlyUpdate
-from tests.factories import ExpectedOutcomeFactory, ObjectiveFactory, OutcomeStatusFactory, QuarterlyUpdateFactory
 from tests.browser_fixtures import ARTIFACTS
+from tests.factories import ExpectedOutcomeFactory, ObjectiveFactory, OutcomeStatusFactory, QuarterlyUpdateFactory
 from tests.plans.review_setup import build_review_world
 
 pytestmark = pytest.mark.browser
