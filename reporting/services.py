@@ -87,6 +87,8 @@ def report_request(
     """Queue a report of a plan (or, for an area summary, of a partnership's area) for a period."""
     if kind not in ReportJob.Kind.values:
         raise ValidationError({"kind": "Choose a kind of report"})
+    if kind == ReportJob.Kind.MEETING_PACK:
+        raise ValidationError({"kind": "A meeting pack is asked for from its meeting's page"})
     partnership = plan.partnership if plan is not None else partnership or period.partnership
     if not partnerships_visible_to(user).filter(pk=partnership.pk).exists():
         raise PermissionDenied("You are not a member of this partnership")

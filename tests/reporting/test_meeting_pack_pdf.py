@@ -100,3 +100,13 @@ def test_the_report_request_form_does_not_offer_a_meeting_pack(world, client):
     client.force_login(world.user("analyst"))
     response = client.get(reverse("reporting:report_list"))
     assert 'value="meeting_pack"' not in response.text
+
+
+def test_a_meeting_pack_cannot_be_asked_for_without_its_meeting(world):
+    from django.core.exceptions import ValidationError
+
+    from reporting.services import report_request
+
+    with pytest.raises(ValidationError, match="from its meeting's page"):
+        report_request(user=world.user("analyst"), kind="meeting_pack", plan=world.plan, period=world.q1)
+    assert not ReportJob.objects.exists()
