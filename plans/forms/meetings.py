@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from ..models import MeetingDecision
+from csp.limits import text_limit, too_long_message
+
+from ..models import ActionLogItem, MeetingDecision
+
+NOTE_LIMIT = text_limit(MeetingDecision, "text")
+ACTION_LIMIT = text_limit(ActionLogItem, "text")
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
 DATE_HINT = "For example, 27/10/2014"
@@ -35,7 +40,9 @@ class MeetingDecisionForm(forms.Form):
     """One decision on one item of the pack: on its submitted update, or on one of its proposals."""
 
     kind = forms.ChoiceField(choices=MeetingDecision.Kind.choices, error_messages={"required": "Select a decision"})
-    text = forms.CharField(required=False, max_length=5000)
+    text = forms.CharField(
+        required=False, max_length=NOTE_LIMIT, error_messages={"max_length": too_long_message("The note", NOTE_LIMIT)}
+    )
     update = forms.IntegerField(required=False, min_value=1)
     proposal = forms.IntegerField(required=False, min_value=1)
 
@@ -50,8 +57,18 @@ class MeetingDecisionForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    owner_text = forms.CharField(label="Owner", max_length=200, help_text="A name, a role or an agency")
+    text = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=ACTION_LIMIT,
+        error_messages={"required": "Enter the action", "max_length": too_long_message("The action", ACTION_LIMIT)},
+    )
+    owner_text = forms.CharField(
+        label="Owner",
+        max_length=200,
+        help_text="A name, a role or an agency",
+        error_messages={"required": "Enter who owns the action", "max_length": too_long_message("The owner", 200)},
+    )
     due_date = forms.DateField(
         label="Due (optional)",
         required=False,

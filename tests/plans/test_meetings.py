@@ -279,6 +279,14 @@ def test_a_return_without_a_comment_shows_the_error_and_writes_nothing(world, me
     assert not MeetingDecision.objects.exists()
 
 
+def test_a_note_over_the_limit_is_refused_with_the_govuk_wording(world, meeting, client):
+    client.force_login(world.user("chair"))
+    response = _decide(client, meeting, kind="return", text="x" * 5001, update=world.update.pk)
+    assert response.status_code == 400
+    assert "The note must be 5,000 characters or fewer" in response.text
+    assert not MeetingDecision.objects.exists()
+
+
 def test_a_failure_recording_the_decision_undoes_the_decision_itself(world, meeting, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("database went away")
