@@ -28,6 +28,8 @@ TEXT_LIMITS: dict[str, int] = {
     "plans.changeproposal.proposed_target_and_indicator": 5_000,
     "plans.changeproposal.proposed_how_measured": 5_000,
     "plans.objective.title": 2_000,
+    "plans.meetingdecision.text": 5_000,
+    "plans.actionlogitem.text": 2_000,
     "plans.action.text": 5_000,
     "plans.expectedoutcome.text": 5_000,
     "plans.milestone.text": 5_000,

@@ -529,3 +529,78 @@ class PendingSave(models.Model):
 
     def __str__(self) -> str:
         return f"Kept for {self.user_id}: {self.objective_id} {self.period_id}"
+
+
+class Meeting(TimeStampedModel):
+    """A meeting of a group (ODG, JAG, board) on a date: its pack, the decisions taken there, its action log."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    minute_reference = models.CharField(max_length=60, blank=True, help_text="The minutes: 'ODG 14/07'.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "-date"]
+        constraints = [models.UniqueConstraint(fields=["group", "date"], name="one_meeting_per_group_and_date")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.date:%-d %B %Y}"
+
+
+class MeetingDecision(models.Model):
+    """A decision taken from a meeting's pack, recorded in the same transaction as the decision itself."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", "Update approved"
+        RETURN = "return", "Update returned to lead officers"
+        ESCALATE = "escalate", "Escalated to the board"
+        STRIKE = "strike", "Strike from the plan agreed"
+        CHANGE = "change", "Change to the objective agreed"
+        REJECT = "reject", "Proposal rejected"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="meeting_decisions")
+    update = models.ForeignKey(
+        QuarterlyUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting_decisions"
+    )
+    proposal = models.ForeignKey(
+        ChangeProposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting_decisions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.objective_id} at {self.meeting_id}"
+
+
+class ActionLogItem(TimeStampedModel):
+    """An action agreed at a group's meeting; it shows in every later pack of the group until it is done."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="action_log")
+    raised_at = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions_raised")
+    text = models.TextField()
+    owner = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting_actions")
+    owner_text = models.CharField(max_length=200, blank=True, help_text="Who, where they are not a listed person.")
+    due_date = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "raised_at__date", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def owner_name(self) -> str:
+        return self.owner_text or (str(self.owner) if self.owner_id else "")

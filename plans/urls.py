@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import browse
 from .views import inbox as inbox_views
+from .views import meetings as meeting_views
 from .views import reviews as review_views
 from .views import updates as update_views
 
@@ -20,5 +21,11 @@ urlpatterns = [
     path("objectives/<int:pk>/comments/", review_views.CommentCreateView.as_view(), name="comment_create"),
     path("objectives/<int:pk>/proposals/", review_views.ProposalCreateView.as_view(), name="proposal_create"),
     path("proposals/<int:pk>/decide/", review_views.ProposalDecideView.as_view(), name="proposal_decide"),
-    path("groups/<int:pk>/meeting-pack/", review_views.MeetingPackView.as_view(), name="meeting_pack"),
+    path("groups/<int:pk>/meeting-pack/", meeting_views.CurrentMeetingPackView.as_view(), name="meeting_pack"),
+    path("groups/<int:pk>/meetings/", meeting_views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/<int:pk>/", meeting_views.MeetingPackView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/decisions/", meeting_views.MeetingDecisionView.as_view(), name="meeting_decide"),
+    path("meetings/<int:pk>/actions/", meeting_views.ActionItemCreateView.as_view(), name="action_create"),
+    path("actions/<int:pk>/", meeting_views.ActionItemEditView.as_view(), name="action_edit"),
+    path("actions/<int:pk>/done/", meeting_views.ActionItemDoneView.as_view(), name="action_done"),
 ]

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from csp.models import Partnership, RagStatus, ReportingPeriod
-from plans.models import ExpectedOutcome, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
+from plans.models import ExpectedOutcome, Meeting, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
 from plans.rules import objective_overdue_q, overdue_reference_date
 from plans.selectors.access import LIVE_OBJECTIVE
+from plans.selectors.meetings import meeting_pack_for
 from plans.selectors.status import (
     COUNTED_UPDATE_STATES,
     STATUSES_WITH_REASON,
@@ -356,8 +357,26 @@ def area_report_content(job: ReportJob) -> dict:
     }
 
 
+def meeting_pack_content(job: ReportJob) -> dict:
+    """A meeting's pack as a document: the same selector as the pack page, with nothing to decide."""
+    meeting = Meeting.objects.select_related("group__partnership", "group__chair").get(pk=job.meeting_id)
+    return {
+        "job": job,
+        "kind": job.kind,
+        "title": job.get_kind_display(),
+        "partnership": meeting.group.partnership,
+        "meeting": meeting,
+        "period": job.period,
+        "generated_at": timezone.localtime(),
+        "pack": meeting_pack_for(user=None, meeting=meeting),
+        "printing": True,
+    }
+
+
 def report_content(job: ReportJob) -> dict:
     """The content of any report job."""
+    if job.kind == ReportJob.Kind.MEETING_PACK:
+        return meeting_pack_content(job)
     if job.kind == ReportJob.Kind.AREA:
         return area_report_content(job)
     return plan_report_content(job)

@@ -25,7 +25,8 @@ class PlanChoiceField(forms.ModelChoiceField):
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(
         label="Which report",
-        choices=ReportJob.Kind.choices,
+        # A meeting pack is asked for from its meeting's page.
+        choices=[(value, label) for value, label in ReportJob.Kind.choices if value != ReportJob.Kind.MEETING_PACK],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which report you want"},
     )

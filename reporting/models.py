@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csp.models import Partnership, ReportingPeriod
-from plans.models import Plan
+from plans.models import Meeting, Plan
 
 
 def report_pdf_path(job: ReportJob, filename: str) -> str:
@@ -25,6 +25,7 @@ class ReportJob(models.Model):
         RAG = "rag", "Responsible Authorities Group quarterly report"
         PCC = "pcc", "Police and Crime Commissioner half-yearly report"
         AREA = "area", "Area summary across partnerships"
+        MEETING_PACK = "meeting_pack", "Meeting pack"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -32,11 +33,13 @@ class ReportJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="report_jobs")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="report_jobs")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="report_jobs")
     # An area summary shows several partnerships: only people who may see all of them may see it.
+    # A meeting pack's meeting: its group, date and decisions.
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="report_jobs")
     covered_partnerships = models.ManyToManyField(Partnership, blank=True, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -74,5 +77,7 @@ class ReportJob(models.Model):
 
     @property
     def title(self) -> str:
+        if self.meeting_id:
+            return f"{self.get_kind_display()}: {self.meeting.group}, {self.meeting.date:%-d %B %Y}"
         subject = self.plan.title if self.plan_id else f"{self.partnership.area or self.partnership} area"
         return f"{self.get_kind_display()}: {subject}, {self.period.label}"

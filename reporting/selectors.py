@@ -25,7 +25,7 @@ def report_jobs_visible_to(user: User) -> QuerySet[ReportJob]:
     return (
         ReportJob.objects.filter(partnership__in=visible)
         .exclude(covered_partnerships__in=hidden)
-        .select_related("partnership", "plan", "period", "requested_by")
+        .select_related("partnership", "plan", "period", "requested_by", "meeting__group")
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from csp.models import Membership, Partnership, ReportingPeriod, Role
 from csp.selectors import User, partnerships_visible_to
-from plans.models import Plan
+from plans.models import Meeting, Plan
 from plans.selectors.browse import current_period_for
 
 from .content import area_partnerships_for
@@ -33,11 +33,40 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 # A job whose worker died is re-rendered by the next delivery; after this many tries it is failed.
 MAX_ATTEMPTS = 3
 PERIOD_KIND_OF = {
+    ReportJob.Kind.MEETING_PACK: ReportingPeriod.Kind.QUARTER,
     ReportJob.Kind.BOARD: ReportingPeriod.Kind.QUARTER,
     ReportJob.Kind.RAG: ReportingPeriod.Kind.QUARTER,
     ReportJob.Kind.PCC: ReportingPeriod.Kind.HALF_YEAR,
     ReportJob.Kind.AREA: ReportingPeriod.Kind.QUARTER,
 }
+
+
+def meeting_pack_period(meeting: Meeting) -> ReportingPeriod | None:
+    """The quarter a meeting falls in (else the latest quarter before it): what the pack's job is filed under."""
+    quarters = ReportingPeriod.objects.filter(
+        partnership_id=meeting.group.partnership_id, kind=ReportingPeriod.Kind.QUARTER, start__lte=meeting.date
+    )
+    return quarters.order_by("-start").first()
+
+
+@transaction.atomic
+def meeting_pack_request(*, user: User, meeting: Meeting) -> ReportJob:
+    """Queue a PDF of a meeting's pack, rendered by the same pipeline as every report."""
+    partnership = meeting.group.partnership
+    if not partnerships_visible_to(user).filter(pk=partnership.pk).exists():
+        raise PermissionDenied("You are not a member of this partnership")
+    if not can_request_reports(user, partnership):
+        raise PermissionDenied("Only coordinators, analysts and group chairs can ask for reports")
+    period = meeting_pack_period(meeting)
+    if period is None:
+        raise ValidationError(
+            f"{partnership} has no quarter on or before {meeting.date:%-d %B %Y} to file the pack under."
+        )
+    job = ReportJob.objects.create(
+        kind=ReportJob.Kind.MEETING_PACK, partnership=partnership, meeting=meeting, period=period, requested_by=user
+    )
+    _queue_render(job)
+    return job
 
 
 def _queue_render(job: ReportJob) -> None:
@@ -58,6 +87,8 @@ def report_request(
     """Queue a report of a plan (or, for an area summary, of a partnership's area) for a period."""
     if kind not in ReportJob.Kind.values:
         raise ValidationError({"kind": "Choose a kind of report"})
+    if kind == ReportJob.Kind.MEETING_PACK:
+        raise ValidationError({"kind": "A meeting pack is asked for from its meeting's page"})
     partnership = plan.partnership if plan is not None else partnership or period.partnership
     if not partnerships_visible_to(user).filter(pk=partnership.pk).exists():
         raise PermissionDenied("You are not a member of this partnership")
@@ -161,6 +192,8 @@ def _fail(job_id: int, reason: str) -> None:
 
 
 def report_filename(job: ReportJob) -> str:
+    if job.meeting_id:
+        return f"{slugify(f'Meeting pack {job.meeting.group} {job.meeting.date:%Y-%m-%d}')[:150]}.pdf"
     subject = job.plan.title if job.plan_id else f"{job.partnership.area or job.partnership.name} area"
     return f"{slugify(f'{job.get_kind_display()} {subject} {job.period.label}')[:150]}.pdf"
 

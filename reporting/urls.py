@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/report/", views.ReportHtmlView.as_view(), name="report_html"),
     re_path(r"^(?P<pk>[0-9]+)/data\.(?P<fmt>xlsx|csv)$", views.ReportExportView.as_view(), name="report_export"),
     path("<int:pk>/retry/", views.ReportRetryView.as_view(), name="report_retry"),
+    path("meeting-pack/<int:pk>/", views.MeetingPackRequestView.as_view(), name="meeting_pack_request"),
 ]

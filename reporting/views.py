@@ -15,12 +15,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from csp.storage import stored_file_response
+from plans.selectors.access import access_meeting
 
 from .exports import report_csv_lines, report_xlsx
 from .forms import ReportRequestForm
 from .models import ReportJob
 from .selectors import access_report_job, can_request_reports, partnerships_for_reports, report_jobs_visible_to
-from .services import report_is_stuck, report_request, report_retry
+from .services import meeting_pack_request, report_is_stuck, report_request, report_retry
 
 JOBS_PER_PAGE = 25
 
@@ -140,6 +141,20 @@ class ReportExportView(ReportJobMixin, View):
         response = StreamingHttpResponse(report_csv_lines(job), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
+
+
+class MeetingPackRequestView(LoginRequiredMixin, View):
+    """Ask for a PDF of a meeting's pack (from the pack page); then follow it on the report's page."""
+
+    def post(self, request, pk):
+        meeting = access_meeting(request.user, pk)
+        try:
+            job = meeting_pack_request(user=request.user, meeting=meeting)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("plans:meeting_detail", pk=meeting.pk)
+        messages.success(request, "A PDF of the meeting pack has been asked for")
+        return redirect("reporting:report_detail", pk=job.pk)
 
 
 class ReportRetryView(ReportJobMixin, View):

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from csp.models import Group, Role
 from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to, people_of, roles_by_partnership
 
-from ..models import ChangeProposal, Escalation, Objective, Plan, QuarterlyUpdate
+from ..models import ActionLogItem, ChangeProposal, Escalation, Meeting, Objective, Plan, QuarterlyUpdate
 
 # Not archived, nor inside something archived: the one definition lists, counts and reports filter by.
 LIVE_PLAN = Q(archived_at__isnull=True)
@@ -169,3 +169,58 @@ def objectives_reviewable_by(user: User) -> QuerySet[Objective]:
         Q(plan__partnership_id__in=coordinated)
         | Q(plan__partnership_id__in=chaired) & (Q(pk__in=led_by_chaired) | Q(plan__owning_group__in=chaired_groups))
     )
+
+
+# Meetings of a group: their packs, decisions and action logs -----------------------------------------
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    """Meetings of the groups of the user's partnerships."""
+    return Meeting.objects.filter(group__partnership__in=partnership_ids_visible_to(user))
+
+
+def can_run_meeting(user: User, group: Group) -> bool:
+    """A coordinator of the group's partnership, or the group chair who chairs this group, may run its meetings."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, group.partnership_id, Role.COORDINATOR):
+        return True
+    return (
+        has_role(user, group.partnership_id, Role.GROUP_CHAIR)
+        and group.chair_id is not None
+        and group.chair.user_id == user.pk
+    )
+
+
+def access_group(user: User, pk: int, *, for_change: bool = False) -> Group:
+    """A group the user may see (else 404); with for_change, one whose meetings they may run (else 403)."""
+    group = get_object_or_404(
+        Group.objects.filter(partnership__in=partnership_ids_visible_to(user)).select_related("partnership", "chair"),
+        pk=pk,
+    )
+    if for_change and not can_run_meeting(user, group):
+        _refuse("Only the chair of this group, or a coordinator, can run its meetings.")
+    return group
+
+
+def access_meeting(user: User, pk: int, *, for_change: bool = False) -> Meeting:
+    """A meeting the user may see (else 404); with for_change, one they may take decisions at (else 403)."""
+    meeting = get_object_or_404(
+        meetings_visible_to(user).select_related("group__partnership", "group__chair", "created_by"), pk=pk
+    )
+    if for_change and not can_run_meeting(user, meeting.group):
+        _refuse("Only the chair of this group, or a coordinator, can take decisions at its meetings.")
+    return meeting
+
+
+def access_action_item(user: User, pk: int, *, for_change: bool = False) -> ActionLogItem:
+    """An action of a group's log the user may see (else 404); with for_change, one they may edit (else 403)."""
+    item = get_object_or_404(
+        ActionLogItem.objects.filter(group__partnership__in=partnership_ids_visible_to(user)).select_related(
+            "group__partnership", "group__chair", "raised_at", "owner"
+        ),
+        pk=pk,
+    )
+    if for_change and not can_run_meeting(user, item.group):
+        _refuse("Only the chair of this group, or a coordinator, can change its action log.")
+    return item

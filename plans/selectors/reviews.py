@@ -56,7 +56,6 @@ from .access import LIVE_OBJECTIVE, LIVE_UPDATE, can_edit_update, can_review, ob
 from .browse import current_period_for
 from .status import (
     COUNTED_UPDATE_STATES,
-    EXCEPTION_STATUSES,
     STATUS_ORDER,
     PeriodStatus,
     period_status_expression,
@@ -386,11 +385,6 @@ def board_of(partnership_id: int) -> Group | None:
 # The meeting pack ---------------------------------------------------------------------------------------
 
 
-def group_get_for_user(*, user: User, pk: int) -> Group:
-    """A group of one of the user's partnerships, or 404."""
-    return get_object_or_404(groups_visible_to(user).select_related("partnership", "chair"), pk=pk)
-
-
 def groups_for_meeting_packs(*, user: User, partnership_id: int) -> QuerySet[Group]:
     """The groups of a partnership, for links to their meeting packs."""
     return groups_visible_to(user).filter(partnership_id=partnership_id).order_by("kind", "name")
@@ -411,68 +405,3 @@ def latest_reported_period(plan: Plan, *, today: dt.date | None = None) -> Repor
         reported = reported.filter(period__start__lte=current.start)
     latest = reported.select_related("period").order_by("-period__start").first()
     return latest.period if latest else current
-
-
-@dataclass
-class PlanExceptions:
-    """One plan's exceptions for its current quarter."""
-
-    plan: Plan
-    period: ReportingPeriod | None
-    items: list[Objective]
-
-
-@dataclass
-class MeetingPack:
-    """Everything a group's next meeting goes through."""
-
-    group: Group
-    exceptions: list[PlanExceptions]
-    awaiting_review: list[QuarterlyUpdate]
-    escalations: list[Escalation]
-    proposals: list[ChangeProposal]
-
-
-def meeting_pack_for(*, group: Group, today: dt.date | None = None) -> MeetingPack:
-    """The exceptions, updates awaiting review, open escalations and pending proposals for a group."""
-    owned = objectives_owned_by_group(group)
-    plans = (
-        Plan.objects.filter(partnership_id=group.partnership_id, status=Plan.Status.LIVE, objectives__in=owned)
-        .distinct()
-        .select_related("current_period", "partnership")
-    )
-    exceptions = []
-    for plan in plans.order_by("-period_start", "title"):
-        period = latest_reported_period(plan, today=today)
-        items = (
-            objectives_for_review(plan=plan, period=period, today=today)
-            .filter(pk__in=owned)
-            .filter(Q(period_status__in=EXCEPTION_STATUSES) | Q(is_overdue=True))
-            .order_by("status_rank", "section__position", "position", "id")
-        )
-        exceptions.append(PlanExceptions(plan=plan, period=period, items=list(review_rows(items, period))))
-    awaiting = (
-        QuarterlyUpdate.objects.filter(LIVE_UPDATE, objective__in=owned, state=QuarterlyUpdate.State.SUBMITTED)
-        .select_related("objective", "period", "submitted_by")
-        .order_by("period__start", "objective__position")
-    )
-    escalation_filter = Q(objective__in=owned)
-    if group.kind == Group.Kind.BOARD:
-        escalation_filter |= Q(board=group)
-    escalations = (
-        Escalation.objects.filter(escalation_filter, resolved_at__isnull=True)
-        .select_related("objective", "update__period", "raised_by", "board")
-        .order_by("raised_at")
-    )
-    proposals = (
-        ChangeProposal.objects.filter(objective__in=owned, decision=ChangeProposal.Decision.PENDING)
-        .select_related("objective", "proposed_by")
-        .order_by("proposed_at")
-    )
-    return MeetingPack(
-        group=group,
-        exceptions=exceptions,
-        awaiting_review=list(awaiting),
-        escalations=list(escalations),
-        proposals=list(proposals),
-    )

@@ -1,4 +1,4 @@
-"""Pages of the review: the chairs' dashboard, decisions on updates and proposals, comments, meeting packs."""
+"""Pages of the review: the chairs' dashboard, decisions on updates and proposals, comments."""
 
 from __future__ import annotations
 
@@ -22,10 +22,8 @@ from ..selectors.access import LIVE_OBJECTIVE, access_change_proposal, access_ob
 from ..selectors.browse import current_period_for
 from ..selectors.reviews import (
     StatusCounts,
-    group_get_for_user,
     groups_for_meeting_packs,
     item_permissions,
-    meeting_pack_for,
     objective_change_history,
     objective_for_item_page,
     objectives_for_review,
@@ -390,17 +388,3 @@ class ProposalDecideView(LoginRequiredMixin, View):
                 messages.success(request, f"You {proposal.get_decision_display().lower()} the proposal.")
                 return redirect(reverse("plans:objective_detail", args=[proposal.objective_id]) + "#proposals")
         return render_item_page(request, pk=proposal.objective_id, status=400, decision_forms={proposal.pk: form})
-
-
-# The meeting pack ---------------------------------------------------------------------------------------
-
-
-class MeetingPackView(LoginRequiredMixin, TemplateView):
-    """Everything for a group's next meeting, on one page that prints."""
-
-    template_name = "plans/review/meeting_pack.html"
-
-    def get_context_data(self, **kwargs):
-        group = group_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
-        pack = meeting_pack_for(group=group)
-        return super().get_context_data(page_title=f"Meeting pack: {group.name}", group=group, pack=pack, **kwargs)

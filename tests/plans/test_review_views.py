@@ -235,16 +235,16 @@ def test_the_groups_meeting_pack_lists_its_exceptions_and_pending_proposals(clie
     proposal_create(proposer=world.user("lead"), objective=world.objective, kind="strike", reason="Covered elsewhere.")
     client.force_login(world.user("chair"))
     pack = client.get(reverse("plans:meeting_pack", args=[world.odg.pk])).context["pack"]
-    assert [item.pk for block in pack.exceptions for item in block.items] == [world.objective.pk]
-    assert [p.reason for p in pack.proposals] == ["Covered elsewhere."]
-    assert [u.pk for u in pack.awaiting_review] == [world.update.pk]
+    assert [item.objective.pk for item in pack.items] == [world.objective.pk]
+    assert [p.reason for item in pack.items for p in item.proposals] == ["Covered elsewhere."]
+    assert [item.update.pk for item in pack.items if item.awaits_review] == [world.update.pk]
 
 
 def test_the_meeting_pack_shows_the_latest_quarter_with_submitted_updates(client, world):
     client.force_login(world.user("chair"))
     pack = client.get(reverse("plans:meeting_pack", args=[world.odg.pk])).context["pack"]
     assert world.plan.current_period == world.q2
-    assert [block.period for block in pack.exceptions] == [world.q1]
+    assert [entry.period for entry in pack.plans] == [world.q1]
 
 
 def test_another_groups_meeting_pack_leaves_out_this_item(client, world):
@@ -252,8 +252,7 @@ def test_another_groups_meeting_pack_leaves_out_this_item(client, world):
     world.plan.save()
     client.force_login(world.user("chair"))
     pack = client.get(reverse("plans:meeting_pack", args=[world.jag.pk])).context["pack"]
-    assert [item for block in pack.exceptions for item in block.items] == []
-    assert pack.awaiting_review == []
+    assert pack.items == []
 
 
 def test_the_meeting_pack_has_a_print_button(client, world):

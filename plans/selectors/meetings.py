@@ -1,0 +1,412 @@
+"""Reads behind a group's meetings: the list, the pack for one meeting and its action log.
+
+The pack is built in a constant number of queries per plan the group owns items of (never per item), and
+carries each item's links as strings, so rendering it does no URL reversing per row. Statuses come from the
+one status rule (`plans.selectors.status`), lateness from the overdue rule (`plans.rules`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from csp.models import Group, ReportingPeriod
+from csp.selectors import User
+
+from ..models import (
+    ActionLogItem,
+    ChangeProposal,
+    Comment,
+    Escalation,
+    ExpectedOutcome,
+    Meeting,
+    MeetingDecision,
+    Objective,
+    ObjectiveLead,
+    OutcomeStatus,
+    Plan,
+    QuarterlyUpdate,
+)
+from .access import can_run_meeting, meetings_visible_to
+from .reviews import latest_reported_period, objectives_for_review, objectives_owned_by_group
+from .status import (
+    EXCEPTION_STATUSES,
+    STATUSES_WITH_REASON,
+    PeriodStatus,
+    outcome_period_status,
+    period_status,
+    update_counts,
+)
+
+# The agenda: each item is listed once, under the first heading that fits it, in this order.
+AGENDA = (
+    (PeriodStatus.RED, "Red"),
+    (PeriodStatus.AMBER, "Amber"),
+    (PeriodStatus.NO_UPDATE, "No update"),
+    (PeriodStatus.NO_STATUS, "Update gives no status"),
+    ("late", "Late: overdue, or the update came in late"),
+    ("returned", "Returned for changes"),
+    ("to_decide", "Other items for a decision"),
+)
+AGENDA_LABELS = dict(AGENDA)
+TREND_QUARTERS = 4
+URL_PLACEHOLDER = 999999999
+
+
+def _url_of(name: str):
+    """A cheap maker of `name`'s URL for an id: reversed once, then filled in per row."""
+    pattern = reverse(name, args=[URL_PLACEHOLDER])
+    return lambda pk: pattern.replace(str(URL_PLACEHOLDER), str(pk))
+
+
+def meetings_of_group(*, user: User, group: Group) -> QuerySet[Meeting]:
+    """A group's meetings, latest first, with how many decisions each recorded."""
+    return meetings_visible_to(user).filter(group=group).order_by("-date")
+
+
+def current_meeting_for(*, group: Group, today: dt.date | None = None) -> Meeting:
+    """The group's next meeting (today or later), else its latest; unsaved on the group's next date if it has none."""
+    today = today or timezone.localdate()
+    meetings = Meeting.objects.filter(group=group).select_related("group__partnership", "group__chair")
+    upcoming = meetings.filter(date__gte=today).order_by("date").first()
+    if upcoming is not None:
+        return upcoming
+    latest = meetings.order_by("-date").first()
+    return latest or Meeting(group=group, date=group.next_meeting or today)
+
+
+@dataclass
+class OutcomeLine:
+    number: int
+    text: str
+    status: str
+    note: str
+
+    @property
+    def status_label(self) -> str:
+        return PeriodStatus.label(self.status)
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASS[self.status]
+
+
+@dataclass
+class PackItem:
+    """One item of the pack as the chair takes it through the meeting."""
+
+    objective: Objective
+    plan: Plan
+    period: ReportingPeriod | None
+    heading: str
+    status: str
+    update: QuarterlyUpdate | None
+    leads: str
+    outcomes: list[OutcomeLine]
+    trend: list[tuple[ReportingPeriod, str]]
+    is_overdue: bool
+    overdue_milestones: int
+    comments: list[Comment]
+    proposals: list[ChangeProposal]
+    escalations: list[Escalation]
+    decisions: list[MeetingDecision]
+    url: str
+    may_decide: bool = False
+    # Set by the page when a decision on this item came back with errors.
+    failed_key: str = ""
+    failed_form: object = None
+
+    @property
+    def status_label(self) -> str:
+        return PeriodStatus.label(self.status)
+
+    @property
+    def counted(self) -> bool:
+        return update_counts(self.update)
+
+    @property
+    def progress(self) -> str:
+        """The counted update's progress; a draft or returned update is not the status, so not shown as it."""
+        return self.update.progress if self.counted else ""
+
+    @property
+    def reason(self) -> str:
+        """Why the status is red or amber: the counted update's rag_note."""
+        if self.status in STATUSES_WITH_REASON and self.counted:
+            return self.update.rag_note or "No reason given."
+        return ""
+
+    @property
+    def is_returned(self) -> bool:
+        return self.update is not None and self.update.state == QuarterlyUpdate.State.RETURNED
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.update is not None and self.update.state == QuarterlyUpdate.State.SUBMITTED
+
+    @property
+    def is_late(self) -> bool:
+        return self.is_overdue or bool(self.update and self.update.is_late)
+
+    @property
+    def trend_cells(self) -> list[tuple[str, str, str]]:
+        """(quarter, status words, tag class) oldest first: the direction of travel, by the one status rule."""
+        return [(period.label, PeriodStatus.label(status), TAG_CLASS[status]) for period, status in self.trend]
+
+    @property
+    def status_tag_class(self) -> str:
+        return TAG_CLASS[self.status]
+
+    @property
+    def direction(self) -> str:
+        """Better, worse or the same between the last two quarters with a colour (words, never colour alone)."""
+        ranked = [RANK[status] for _period, status in self.trend if status in RANK]
+        if len(ranked) < 2:
+            return "Not enough quarters with a status"
+        if ranked[-1] < ranked[-2]:
+            return "Improving"
+        if ranked[-1] > ranked[-2]:
+            return "Getting worse"
+        return "No change"
+
+
+TAG_CLASS = {
+    PeriodStatus.RED: "govuk-tag--red",
+    PeriodStatus.AMBER: "govuk-tag--yellow",
+    PeriodStatus.GREEN: "govuk-tag--green",
+    PeriodStatus.NO_STATUS: "govuk-tag--grey",
+    PeriodStatus.NO_UPDATE: "govuk-tag--grey",
+}
+# Colours ranked for the direction of travel: lower is better.
+RANK = {PeriodStatus.GREEN: 0, PeriodStatus.AMBER: 1, PeriodStatus.RED: 2}
+
+
+@dataclass
+class AgendaSection:
+    key: str
+    label: str
+    items: list[PackItem] = field(default_factory=list)
+
+
+@dataclass
+class PlanPeriod:
+    plan: Plan
+    period: ReportingPeriod | None
+
+
+@dataclass
+class MeetingPack:
+    """Everything a group's meeting goes through, in agenda order."""
+
+    meeting: Meeting
+    group: Group
+    plans: list[PlanPeriod]
+    agenda: list[AgendaSection]
+    actions: list[ActionLogItem]
+    decisions: list[MeetingDecision]
+    may_run: bool
+
+    @property
+    def items(self) -> list[PackItem]:
+        return [item for section in self.agenda for item in section.items]
+
+
+def _heading(objective: Objective) -> str | None:
+    status = objective.period_status
+    if status in (PeriodStatus.RED, PeriodStatus.AMBER):
+        return status
+    if objective.period_update_state == QuarterlyUpdate.State.RETURNED:
+        return "returned"
+    if status in (PeriodStatus.NO_UPDATE, PeriodStatus.NO_STATUS):
+        return status
+    if objective.is_overdue or objective.period_update_late:
+        return "late"
+    return "to_decide"
+
+
+def _leads_text(objective: Objective) -> str:
+    names = []
+    for lead in objective.leads.all():
+        agency = (lead.agency.short_name or lead.agency.name) if lead.agency_id else ""
+        names.append(" ".join(part for part in (agency, str(lead.person)) if part))
+    return "; ".join(names) or objective.lead_text
+
+
+def last_quarters(period: ReportingPeriod | None) -> list[ReportingPeriod]:
+    """The period and up to three quarters before it, oldest first: the direction of travel's columns."""
+    if period is None:
+        return []
+    quarters = ReportingPeriod.objects.filter(
+        partnership_id=period.partnership_id, kind=ReportingPeriod.Kind.QUARTER, start__lte=period.start
+    ).order_by("-start")[:TREND_QUARTERS]
+    return list(reversed(quarters))
+
+
+def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> QuerySet[Objective]:
+    """The plan's items on the group's agenda: exceptions and anything waiting for a decision, prefetched."""
+    owned = objectives_owned_by_group(group)
+    open_escalation = Escalation.objects.filter(objective=OuterRef("pk"), resolved_at__isnull=True, archived_at=None)
+    pending = ChangeProposal.objects.filter(
+        objective=OuterRef("pk"), decision=ChangeProposal.Decision.PENDING, archived_at=None
+    )
+    on_agenda = Q(pk__in=owned)
+    if group.kind == Group.Kind.BOARD:
+        on_agenda |= Exists(open_escalation.filter(board=group))
+    period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None)
+    since = quarters[0].start if quarters else meeting.date - dt.timedelta(days=365)
+    updates = (
+        QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None)
+        .select_related("period")
+        .prefetch_related(Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by()))
+    )
+    return (
+        objectives_for_review(plan=plan, period=period, today=meeting.date)
+        .filter(on_agenda)
+        .annotate(
+            period_update_late=Subquery(period_update.values("is_late")[:1]),
+            has_open_escalation=Exists(open_escalation),
+            has_pending_proposal=Exists(pending),
+        )
+        .filter(
+            Q(period_status__in=EXCEPTION_STATUSES)
+            | Q(is_overdue=True)
+            | Q(period_update_late=True)
+            | Q(period_update_state__in=(QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.RETURNED))
+            | Q(has_open_escalation=True)
+            | Q(has_pending_proposal=True)
+        )
+        .prefetch_related(
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
+            Prefetch("updates", queryset=updates, to_attr="pack_updates"),
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.filter(archived_at=None, created_at__date__gte=since)
+                .select_related("author")
+                .order_by("created_at"),
+                to_attr="pack_comments",
+            ),
+            Prefetch(
+                "proposals",
+                queryset=ChangeProposal.objects.filter(decision=ChangeProposal.Decision.PENDING, archived_at=None)
+                .select_related("proposed_by")
+                .order_by("proposed_at"),
+                to_attr="pack_proposals",
+            ),
+            Prefetch(
+                "escalations",
+                queryset=Escalation.objects.filter(resolved_at__isnull=True, archived_at=None)
+                .select_related("board", "raised_by", "update__period")
+                .order_by("raised_at"),
+                to_attr="pack_escalations",
+            ),
+            Prefetch(
+                "meeting_decisions",
+                queryset=MeetingDecision.objects.filter(meeting_id=meeting.pk).select_related("decided_by"),
+                to_attr="pack_decisions",
+            ),
+        )
+    )
+
+
+def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[int], may_run: bool, url_of) -> PackItem:
+    by_period = {update.period_id: update for update in objective.pack_updates}
+    update = by_period.get(period.pk) if period else None
+    statuses = {s.outcome_id: s for s in update.outcome_statuses.all()} if update else {}
+    counted = update_counts(update)
+    outcomes = [
+        OutcomeLine(
+            number=outcome.number,
+            text=outcome.text,
+            status=outcome_period_status(update, statuses.get(outcome.pk)),
+            note=statuses[outcome.pk].note if counted and outcome.pk in statuses else "",
+        )
+        for outcome in objective.outcomes.all()
+    ]
+    return PackItem(
+        objective=objective,
+        plan=plan,
+        period=period,
+        heading=_heading(objective),
+        status=objective.period_status,
+        update=update,
+        leads=_leads_text(objective),
+        outcomes=outcomes,
+        trend=[(quarter, period_status(by_period.get(quarter.pk))) for quarter in quarters],
+        is_overdue=objective.is_overdue,
+        overdue_milestones=objective.overdue_milestones,
+        comments=objective.pack_comments,
+        proposals=objective.pack_proposals,
+        escalations=objective.pack_escalations,
+        decisions=objective.pack_decisions,
+        url=url_of(objective.pk),
+        # The chair of the group reviews the items the group owns; escalated-in items are the board's to resolve.
+        may_decide=may_run and objective.pk in owned_ids,
+    )
+
+
+def action_log_q(meeting: Meeting) -> Q:
+    """Actions of the group raised at this meeting or before and not done before it: carried meeting to meeting."""
+    return Q(group_id=meeting.group_id, raised_at__date__lte=meeting.date) & (
+        Q(done_on__isnull=True) | Q(done_on__gte=meeting.date)
+    )
+
+
+def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
+    """The pack of a meeting: items in agenda order with their statuses, reasons, trend and what is open on them."""
+    group = meeting.group
+    # No user: the pack as a document (the PDF), with nothing to decide.
+    may_run = user is not None and meeting.pk is not None and can_run_meeting(user, group)
+    owned = objectives_owned_by_group(group)
+    on_agenda = Q(objectives__in=owned)
+    if group.kind == Group.Kind.BOARD:
+        on_agenda |= Q(objectives__escalations__board=group, objectives__escalations__resolved_at__isnull=True)
+    plans = list(
+        Plan.objects.filter(on_agenda, partnership_id=group.partnership_id, status=Plan.Status.LIVE)
+        .distinct()
+        .select_related("current_period", "partnership")
+        .order_by("-period_start", "title")
+    )
+    owned_ids = set(owned.values_list("pk", flat=True)) if plans else set()
+    url_of = _url_of("plans:objective_detail")
+    sections = {key: AgendaSection(key=key, label=label) for key, label in AGENDA}
+    plan_periods = []
+    for plan in plans:
+        period = latest_reported_period(plan, today=meeting.date)
+        quarters = last_quarters(period)
+        plan_periods.append(PlanPeriod(plan=plan, period=period))
+        objectives = _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting)
+        for objective in objectives.order_by("section__position", "position", "id"):
+            item = _pack_item(
+                objective,
+                plan=plan,
+                period=period,
+                quarters=quarters,
+                owned_ids=owned_ids,
+                may_run=may_run,
+                url_of=url_of,
+            )
+            sections[item.heading].items.append(item)
+    actions = list(
+        ActionLogItem.objects.filter(action_log_q(meeting))
+        .select_related("owner", "raised_at")
+        .order_by("done_on", "due_date", "raised_at__date", "id")
+    )
+    decisions = (
+        list(meeting.decisions.select_related("objective", "decided_by").order_by("created_at", "id"))
+        if meeting.pk
+        else []
+    )
+    return MeetingPack(
+        meeting=meeting,
+        group=group,
+        plans=plan_periods,
+        agenda=[sections[key] for key, _label in AGENDA],
+        actions=actions,
+        decisions=decisions,
+        may_run=may_run,
+    )
