@@ -115,6 +115,7 @@ class Point:
     status: str | None
     note: str = ""
     unit: str = "count"
+    period_end: object = None  # datetime.date of the period's last day
 
     @property
     def figure_display(self) -> str:

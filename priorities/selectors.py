@@ -113,6 +113,7 @@ def _point(indicator: Indicator, reading, period, populations, targets) -> Point
         ),
         note=reading.note if reading else "",
         unit=indicator.unit,
+        period_end=period.end,
     )
 
 
@@ -191,3 +192,51 @@ def indicator_summary(indicator: Indicator) -> IndicatorSummary:
 
 def indicator_targets(indicator: Indicator) -> dict[int, Decimal]:
     return _targets([indicator.pk]).get(indicator.pk, {})
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What an outcome's indicator says for a period: its latest reading up to then, and the status it suggests."""
+
+    indicator: Indicator
+    point: Point
+
+    @property
+    def status(self) -> str | None:
+        return self.point.status
+
+    @property
+    def sentence(self) -> str:
+        text = f"{self.indicator}: {self.point.figure_display or 'no figure'} in {self.point.label}"
+        if self.point.target is not None:
+            text += f" against a target of {self.point.target_display}"
+        return text
+
+
+def suggestions_by_period(outcomes, periods) -> dict[tuple[int, int], Suggestion]:
+    """(outcome id, period id) -> the suggestion of the outcome's indicator for that period.
+
+    The suggestion is the latest reading up to the period's end, judged against its target.
+    Outcomes without an indicator, or whose indicator has no reading by then, have none.
+    A constant number of queries whatever the number of outcomes and periods.
+    """
+    linked = [outcome for outcome in outcomes if outcome.indicator_id]
+    if not linked:
+        return {}
+    summaries = {
+        summary.indicator.pk: summary
+        for summary in indicator_summaries(Indicator.objects.filter(pk__in={o.indicator_id for o in linked}))
+    }
+    found = {}
+    for period in periods:
+        for outcome in linked:
+            summary = summaries[outcome.indicator_id]
+            points = [p for p in summary.points if p.period_end and p.period_end <= period.end]
+            if points:
+                found[(outcome.pk, period.pk)] = Suggestion(indicator=summary.indicator, point=points[-1])
+    return found
+
+
+def suggestions_for_outcomes(outcomes, period: ReportingPeriod) -> dict[int, Suggestion]:
+    """outcome id -> the suggestion of its indicator for one period (see suggestions_by_period)."""
+    return {outcome_id: s for (outcome_id, _), s in suggestions_by_period(outcomes, [period]).items()}

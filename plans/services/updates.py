@@ -18,6 +18,7 @@ from django.utils import timezone
 from csp.limits import text_limit, too_long_message
 from csp.models import RagStatus, ReportingPeriod
 from csp.selectors import User
+from priorities.selectors import suggestions_for_outcomes
 
 from ..models import Objective, OutcomeStatus, QuarterlyUpdate
 from ..rules import update_period_error
@@ -59,21 +60,33 @@ class UpdateInput:
     milestone_ids: list[int] = field(default_factory=list)
 
 
-def update_completeness_errors(*, objective: Objective, data: UpdateInput) -> dict[str, list[str]]:
-    """What is missing before an update can be submitted, keyed by form field name."""
+def update_completeness_errors(
+    *, objective: Objective, data: UpdateInput, period: ReportingPeriod | None = None
+) -> dict[str, list[str]]:
+    """What is missing before an update can be submitted, keyed by form field name.
+
+    With the period, an outcome whose indicator suggests another status than the one chosen needs
+    a note saying why (issue 14: a lead cannot call a red figure green without a reason)."""
     errors: dict[str, list[str]] = {}
+    outcomes = list(objective.outcomes.all())
+    suggestions = suggestions_for_outcomes(outcomes, period) if period is not None else {}
     if not data.progress.strip():
         errors["progress"] = ["Enter the progress made this quarter"]
     if data.rag_status not in SET_STATUSES:
         errors["rag_status"] = ["Select the overall status: green, amber or red"]
     elif data.rag_status in STATUSES_NEEDING_A_NOTE and not data.rag_note.strip():
         errors["rag_note"] = [f"Enter why the overall status is {data.rag_status}"]
-    for outcome in objective.outcomes.all():
+    for outcome in outcomes:
         given = data.outcomes.get(outcome.pk, OutcomeInput())
+        suggested = suggestions[outcome.pk].status if outcome.pk in suggestions else None
         if given.rag_status not in SET_STATUSES:
             errors[f"outcome-{outcome.pk}-rag_status"] = [f"Select a status for outcome {outcome.number}"]
         elif given.rag_status in STATUSES_NEEDING_A_NOTE and not given.note.strip():
             errors[f"outcome-{outcome.pk}-note"] = [f"Enter why outcome {outcome.number} is {given.rag_status}"]
+        elif suggested and suggested != given.rag_status and not given.note.strip():
+            errors[f"outcome-{outcome.pk}-note"] = [
+                f"The indicator suggests {suggested} for outcome {outcome.number}: enter why it is {given.rag_status}"
+            ]
     return errors
 
 
@@ -180,7 +193,10 @@ def update_submit(
 ) -> QuarterlyUpdate:
     """Submit a complete update for review; a late one is accepted and marked late."""
     _check_may_edit(user=user, objective=objective, period=period)
-    errors = {**update_completeness_errors(objective=objective, data=data), **update_limit_errors(data=data)}
+    errors = {
+        **update_completeness_errors(objective=objective, data=data, period=period),
+        **update_limit_errors(data=data),
+    }
     if errors:
         raise ValidationError(errors)
     update = _locked_update(objective=objective, period=period, version=version)

@@ -14,6 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from priorities.selectors import suggestions_by_period
+
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
 from ..models import ChangeProposal, Objective, QuarterlyUpdate
@@ -257,6 +259,11 @@ def render_item_page(
         update.period_status = period_status(update)
         update.counts = update_counts(update)
         update.rag_meaning = plan.partnership.rag_meaning(update.rag_status)
+    # Reviewers see the status the outcome's indicator suggested beside the one the lead chose (issue 14).
+    suggestions = suggestions_by_period(objective.outcomes.all(), [update.period for update in updates])
+    for update in updates:
+        for outcome_status in update.outcome_statuses.all():
+            outcome_status.suggestion = suggestions.get((outcome_status.outcome_id, update.period_id))
     proposals = list(objective.proposals.all())
     for proposal in proposals:
         proposal.decision_form = None

@@ -14,6 +14,8 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
+from priorities.selectors import suggestions_for_outcomes
+
 from ..forms.updates import (
     RAG_CHOICES,
     OutcomeStatusForm,
@@ -112,6 +114,10 @@ class UpdateEditView(LoginRequiredMixin, View):
         editable = may_edit and (page.update is None or page.update.is_editable)
         forms = [form, *outcome_forms] if form is not None else []
         has_errors = any(f.errors for f in forms)
+        # What each outcome's indicator says for this period, shown beside its status (issue 14).
+        suggestions = suggestions_for_outcomes(page.outcomes, page.period)
+        for outcome in page.outcomes:
+            outcome.suggestion = suggestions.get(outcome.pk)
         context = {
             # GOV.UK: a page with errors says so in its title, for screen reader users.
             "page_title": f"{'Error: ' if has_errors else ''}{page.period} update: {page.objective}",
