@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from csp.security import csp_update
 from csp.views_account import LoginView, PasswordResetConfirmView
 from plans.views.browse import HomeView
+from plans.views.public import PublicPlanView
 
 # The API documentation pages (third-party) set inline styles; their scripts stay from files only.
 api_docs_policy = csp_update(style_src=["'unsafe-inline'"], worker_src=["'self'", "blob:"])
@@ -20,6 +21,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
     path("indicators/", include("priorities.urls_indicators")),
+    path("public/<slug:partnership_slug>/plans/<int:pk>/", PublicPlanView.as_view(), name="public_plan"),
     path("account/", include("csp.urls_account")),
     path("partnerships/", include("csp.urls_coordinator")),
     path("api/", include("csp.urls_api")),

@@ -67,6 +67,8 @@ class Plan(ArchivableModel, TimeStampedModel):
     funding_statement = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     priorities = models.ManyToManyField(Priority, blank=True, related_name="plans")
+    # The public summary page (issue 14): published by a coordinator, withdrawn by clearing it.
+    public_since = models.DateTimeField(null=True, blank=True, help_text="When the public summary was published.")
 
     history = HistoricalRecords(m2m_fields=[priorities])
 

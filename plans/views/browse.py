@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ..rules import update_periods_of
+from ..selectors.access import can_change_plan_content
 from ..selectors.browse import (
     current_period_for,
     objectives_for_plan_page,
@@ -46,6 +47,7 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             period=period,
             sections=sections,
             objective_count=len(objectives),
+            can_publish=can_change_plan_content(self.request.user, plan.partnership_id),
             **kwargs,
         )
 
