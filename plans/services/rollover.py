@@ -41,7 +41,8 @@ def financial_year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def _year_label(financial_year: int) -> str:
+def financial_year_label(financial_year: int) -> str:
+    """How plans write a financial year: 2015 -> '2015/16'."""
     return f"{financial_year}/{(financial_year + 1) % 100:02d}"
 
 
@@ -52,7 +53,7 @@ def _next_year_dates(plan: Plan) -> tuple[dt.date, dt.date, int]:
 
 
 def _default_title(plan: Plan, financial_year: int) -> str:
-    label = _year_label(financial_year)
+    label = financial_year_label(financial_year)
     if plan.period_label and plan.period_label in plan.title:
         return plan.title.replace(plan.period_label, label)
     return f"{plan.title} {label}"
@@ -167,7 +168,7 @@ def plan_start_next_year(plan: Plan, *, by: User, title: str | None = None) -> P
         status=Plan.Status.DRAFT,
         period_start=start,
         period_end=end,
-        period_label=_year_label(financial_year),
+        period_label=financial_year_label(financial_year),
         review_date=None,
         review_date_text="",
         predecessor_id=plan.pk,
