@@ -149,6 +149,8 @@ def plan_start_next_year(plan: Plan, *, by: User, title: str | None = None) -> P
     plan = Plan.objects.select_for_update().select_related("partnership").get(pk=plan.pk)
     if plan.archived_at is not None:
         raise ValidationError("This plan is archived; restore it before starting next year's plan from it.")
+    if plan.status == Plan.Status.DRAFT:
+        raise ValidationError("This plan is still a draft. Make it live before starting next year's plan from it.")
     successor = plan_successor(plan)
     if successor is not None:
         raise ValidationError(f"Next year's plan has already been started from this plan: {successor.title}.")

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
 from django.views.generic import TemplateView
 
+from ..models import Plan
 from ..rules import plan_is_read_only, update_periods_of
 from ..selectors.access import can_change_plan_content
 from ..selectors.browse import (
@@ -49,9 +50,11 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             successor=successor,
             read_only=plan_is_read_only(plan),
             can_start_next_year=successor is None
+            and plan.status != Plan.Status.DRAFT
             and not plan.is_archived
             and can_change_plan_content(self.request.user, plan.partnership_id),
             period=period,
+            quarters=quarters,
             sections=sections,
             objective_count=len(objectives),
             **kwargs,

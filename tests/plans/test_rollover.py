@@ -238,6 +238,14 @@ def test_a_second_successor_is_refused(old_plan):
     assert Plan.objects.filter(predecessor=plan).count() == 1
 
 
+def test_a_draft_plan_cannot_start_next_year(old_plan):
+    plan, coordinator = old_plan
+    plan.status = Plan.Status.DRAFT
+    plan.save()
+    with pytest.raises(ValidationError, match="still a draft"):
+        plan_start_next_year(plan, by=coordinator)
+
+
 def test_only_a_coordinator_may_start_next_years_plan(old_plan):
     plan, _ = old_plan
     lead = MembershipFactory(partnership=plan.partnership, roles=(Role.LEAD_OFFICER,)).user

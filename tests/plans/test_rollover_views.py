@@ -116,6 +116,15 @@ def test_the_plan_page_offers_the_button_to_coordinators_only(client, world, rol
     assert (_url(world) in page) is shown
 
 
+def test_the_new_draft_plan_offers_its_quarters_and_no_second_start(client, world):
+    new_plan = plan_start_next_year(world.plan, by=world.user("coordinator"), title="Action plan 2015/16")
+    client.force_login(world.user("coordinator"))
+    page = client.get(reverse("plans:plan_detail", args=[new_plan.pk])).text
+    assert "Q1 2015/16</option>" in page
+    assert "Q4 2015/16</option>" in page
+    assert reverse("plans:plan_start_next_year", args=[new_plan.pk]) not in page
+
+
 def test_the_item_page_shows_the_objective_across_years(client, world):
     new_plan = plan_start_next_year(world.plan, by=world.user("coordinator"), title="Action plan 2015/16")
     carried = new_plan.objectives.get()
