@@ -30,7 +30,7 @@ from .models import (
     Review,
     Section,
 )
-from .rules import plan_is_read_only
+from .rules import plan_check_writable, plan_is_read_only
 from .services.updates import OutcomeInput, UpdateInput, update_save_draft
 
 register_partnership_lookups(
@@ -85,6 +85,23 @@ class ReadOnlyPlanAdminMixin:
         for step in self.plan_path.split("."):
             obj = getattr(obj, step)
         return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """An added row, or one moved, may not land in a read-only plan: an error on the form, not a 500."""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        first, _, rest = self.plan_path.partition(".")
+
+        class PlanWritableForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                plan = cleaned.get(first)
+                for step in rest.split(".") if rest else []:
+                    plan = getattr(plan, step, None)
+                if plan is not None:
+                    plan_check_writable(plan)
+                return cleaned
+
+        return PlanWritableForm
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and plan_is_read_only(self._plan_of(obj)):

@@ -448,3 +448,29 @@ def test_agency_model_is_unchanged_by_rollover(old_plan):
     before = Agency.objects.count()
     plan_start_next_year(plan, by=coordinator)
     assert Agency.objects.count() == before
+
+
+def test_the_admin_refuses_to_add_an_objective_to_a_read_only_plan(client, world):
+    _go_live(world)
+    admin = MembershipFactory(partnership=world.partnership, roles=(Role.COORDINATOR,)).user
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    before = Objective.objects.filter(plan=world.plan).count()
+    response = client.post(
+        reverse("admin:plans_objective_add"),
+        {
+            "plan": world.plan.pk,
+            "title": "Added to last year",
+            "state": "active",
+            "position": 0,
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("actions", "outcomes", "milestones", "leads")
+                for key, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+            },
+        },
+    )
+    assert response.status_code == 200
+    assert "read-only: next year" in response.text
+    assert Objective.objects.filter(plan=world.plan).count() == before
