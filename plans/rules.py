@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -277,6 +277,12 @@ def plan_is_read_only(plan: Plan) -> bool:
 def plan_check_writable(plan: Plan) -> None:
     """Refuse (PlanReadOnly, a ValidationError: a message on pages, 400 in the API) a write to a read-only plan."""
     if plan_is_read_only(plan):
+        # Keyed as a non-field error, so forms that file errors by field (the update page) show it too.
         raise PlanReadOnly(
-            f"{plan.title} is read-only: next year's plan is live. Make changes to the objective in next year's plan."
+            {
+                NON_FIELD_ERRORS: [
+                    f"{plan.title} is read-only: next year's plan is live. "
+                    "Make changes to the objective in next year's plan."
+                ]
+            }
         )

@@ -172,3 +172,18 @@ def test_the_item_page_of_a_four_year_chain_stays_within_its_query_budget(client
     client.force_login(world.user("viewer"))
     with django_assert_max_num_queries(60):
         assert client.get(reverse("plans:objective_detail", args=[world.objective.pk])).status_code == 200
+
+
+def test_an_update_posted_to_a_read_only_plan_shows_the_message_and_saves_nothing(client, world):
+    new_plan = plan_start_next_year(world.plan, by=world.user("coordinator"), title="Action plan 2015/16")
+    new_plan.status = Plan.Status.LIVE
+    new_plan.save()
+    client.force_login(world.user("lead"))
+    response = client.post(
+        reverse("plans:update_edit", args=[world.objective.pk, world.q2.pk]),
+        {"version": 0, "progress": "More work", "rag_status": "green", "action": "save"},
+    )
+    assert response.status_code == 200  # the update page answers its form errors with 200
+    assert "govuk-error-summary" in response.text
+    assert "is read-only: next year" in response.text
+    assert not world.objective.updates.filter(period=world.q2).exists()
