@@ -58,6 +58,37 @@ def reporting_periods_ensure(*, partnership: Partnership, financial_year: int) -
     return periods
 
 
+def next_year_periods_due(today: dt.date) -> int | None:
+    """The financial year whose periods should exist by `today` beyond the current one, or None yet.
+
+    From `CSP_NEXT_YEAR_PERIODS_DAYS_BEFORE` days before 1 April (default 90: early January) next
+    year's periods are made, so reminders and next year's plan can use them.
+    """
+    from django.conf import settings
+
+    current = today.year if today.month >= 4 else today.year - 1
+    next_start = dt.date(current + 1, 4, 1)
+    if (next_start - today).days <= settings.CSP_NEXT_YEAR_PERIODS_DAYS_BEFORE:
+        return current + 1
+    return None
+
+
+def reporting_periods_ensure_all(*, today: dt.date | None = None) -> int:
+    """Ensure this year's periods, and next year's once due, for every partnership; the count of years ensured.
+
+    Idempotent and safe to run twice at once: each period is a get_or_create under its unique constraint.
+    """
+    today = today or timezone.localdate()
+    current = today.year if today.month >= 4 else today.year - 1
+    years = [current] + ([nxt] if (nxt := next_year_periods_due(today)) else [])
+    ensured = 0
+    for partnership in Partnership.objects.order_by("pk").iterator():
+        for financial_year in years:
+            reporting_periods_ensure(partnership=partnership, financial_year=financial_year)
+            ensured += 1
+    return ensured
+
+
 COORDINATORS_GROUP = "Coordinators"
 
 

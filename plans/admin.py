@@ -30,6 +30,7 @@ from .models import (
     Review,
     Section,
 )
+from .rules import plan_check_writable, plan_is_read_only
 from .services.updates import OutcomeInput, UpdateInput, update_save_draft
 
 register_partnership_lookups(
@@ -75,8 +76,46 @@ class PlanAdmin(PartnershipScopedHistoryAdmin):
     list_select_related = ["partnership", "current_period"]
 
 
+class ReadOnlyPlanAdminMixin:
+    """A row of a read-only plan (next year's plan is live) is shown, not changed or deleted (plans.rules)."""
+
+    plan_path = "plan"
+
+    def _plan_of(self, obj):
+        for step in self.plan_path.split("."):
+            obj = getattr(obj, step)
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """An added row, or one moved, may not land in a read-only plan: an error on the form, not a 500."""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        first, _, rest = self.plan_path.partition(".")
+
+        class PlanWritableForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                plan = cleaned.get(first)
+                for step in rest.split(".") if rest else []:
+                    plan = getattr(plan, step, None)
+                if plan is not None:
+                    plan_check_writable(plan)
+                return cleaned
+
+        return PlanWritableForm
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and plan_is_read_only(self._plan_of(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and plan_is_read_only(self._plan_of(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 @admin.register(Section)
-class SectionAdmin(PartnershipScopedHistoryAdmin):
+class SectionAdmin(ReadOnlyPlanAdminMixin, PartnershipScopedHistoryAdmin):
     list_display = ["__str__", "plan", "priority"]
     list_filter = ["plan__partnership", "plan"]
     search_fields = ["title"]
@@ -109,7 +148,7 @@ class LeadInline(PartnershipScopedInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PartnershipScopedHistoryAdmin):
+class ObjectiveAdmin(ReadOnlyPlanAdminMixin, PartnershipScopedHistoryAdmin):
     list_display = ["ref", "short_title", "plan", "section", "due_text", "state"]
     list_filter = ["plan__partnership", "plan", "state", "lead_groups", "lead_agencies"]
     search_fields = ["ref", "title", "lead_text", "leads__person__name"]
@@ -178,8 +217,9 @@ class QuarterlyUpdateAdminForm(forms.ModelForm):
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(PartnershipScopedHistoryAdmin):
+class QuarterlyUpdateAdmin(ReadOnlyPlanAdminMixin, PartnershipScopedHistoryAdmin):
     form = QuarterlyUpdateAdminForm
+    plan_path = "objective.plan"
     list_display = ["objective", "period", "rag_status", "state", "is_late", "updated_at"]
     list_filter = ["objective__plan__partnership", "period", "state", "rag_status", "is_late"]
     search_fields = ["objective__ref", "objective__title", "progress"]
@@ -243,14 +283,15 @@ class OutcomeStatusAdmin(RecordOnlyAdminMixin, PartnershipScopedHistoryAdmin):
 
 
 @admin.register(ObjectiveLead, Action, ExpectedOutcome, Milestone)
-class ObjectivePartAdmin(PartnershipScopedHistoryAdmin):
+class ObjectivePartAdmin(ReadOnlyPlanAdminMixin, PartnershipScopedHistoryAdmin):
+    plan_path = "objective.plan"
     raw_id_fields = ["objective"]
     search_fields = ["objective__ref", "objective__title"]
     list_filter = ["objective__plan__partnership"]
 
 
 @admin.register(ConsultationActivity)
-class ConsultationActivityAdmin(PartnershipScopedHistoryAdmin):
+class ConsultationActivityAdmin(ReadOnlyPlanAdminMixin, PartnershipScopedHistoryAdmin):
     list_display = ["activity", "plan"]
     search_fields = ["activity", "key_results"]
 

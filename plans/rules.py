@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -236,3 +236,53 @@ def update_period_error(plan: Plan, period: ReportingPeriod) -> str | None:
     if period.kind != ReportingPeriod.Kind.QUARTER:
         return f"An update is for a quarter: {period} is a {period.get_kind_display().lower()}."
     return f"{period} is not a quarter of the plan '{plan}' ({plan.period_start:%B %Y} to {plan.period_end:%B %Y})."
+
+
+# --- The yearly cycle: what carries forward, when an old plan stops changing -----------------------
+
+
+def objective_carry_forward_reason(objective: Objective) -> str | None:
+    """Why an objective does not carry forward to next year's plan, or None when it does.
+
+    Complete means the objective's state is 'completed' or it has a completion date; struck means
+    its state is 'struck'. An archived objective has left the plan and does not carry either.
+    """
+    if objective.archived_at is not None:
+        return "Archived"
+    if objective.state == Objective.State.STRUCK:
+        return "Struck from the plan"
+    if objective.state == Objective.State.COMPLETED or objective.completed_on is not None:
+        return "Complete"
+    return None
+
+
+def carries_forward_q() -> Q:
+    """The query form of `objective_carry_forward_reason(...) is None` (parity checked in tests)."""
+    return Q(archived_at__isnull=True, state=Objective.State.ACTIVE, completed_on__isnull=True)
+
+
+class PlanReadOnly(ValidationError):
+    """A write to a plan whose successor is live: last year's plan is the record, not a draft."""
+
+
+def plan_is_read_only(plan: Plan) -> bool:
+    """A plan is read-only once next year's plan (a successor, not archived) is live.
+
+    Not when the successor is only a draft: until the coordinator publishes it, last year's Q4
+    updates and reviews still go on the old plan.
+    """
+    return Plan.objects.filter(predecessor_id=plan.pk, status=Plan.Status.LIVE, archived_at__isnull=True).exists()
+
+
+def plan_check_writable(plan: Plan) -> None:
+    """Refuse (PlanReadOnly, a ValidationError: a message on pages, 400 in the API) a write to a read-only plan."""
+    if plan_is_read_only(plan):
+        # Keyed as a non-field error, so forms that file errors by field (the update page) show it too.
+        raise PlanReadOnly(
+            {
+                NON_FIELD_ERRORS: [
+                    f"{plan.title} is read-only: next year's plan is live. "
+                    "Make changes to the objective in next year's plan."
+                ]
+            }
+        )

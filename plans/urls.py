@@ -7,12 +7,14 @@ from .views import inbox as inbox_views
 from .views import meetings as meeting_views
 from .views import public as public_views
 from .views import reviews as review_views
+from .views import rollover as rollover_views
 from .views import updates as update_views
 
 app_name = "plans"
 urlpatterns = [
     path("<int:pk>/", browse.PlanDetailView.as_view(), name="plan_detail"),
     path("<int:pk>/public-summary/", public_views.PublicSummarySettingsView.as_view(), name="public_summary_settings"),
+    path("<int:pk>/start-next-year/", rollover_views.PlanStartNextYearView.as_view(), name="plan_start_next_year"),
     path("objectives/<int:pk>/", browse.ObjectiveDetailView.as_view(), name="objective_detail"),
     path("my-items/", update_views.MyItemsView.as_view(), name="my_items"),
     path("objectives/<int:pk>/updates/<int:period_pk>/", update_views.UpdateEditView.as_view(), name="update_edit"),

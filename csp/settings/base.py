@@ -314,7 +314,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
     "fail-stuck-reports": {"task": "reporting.tasks.fail_stuck_reports", "schedule": crontab(minute="*/10")},
+    # The yearly cycle: next year's quarters, halves and year exist before next year's plan needs them.
+    "reporting-periods": {"task": "csp.tasks.ensure_reporting_periods", "schedule": crontab(hour=5, minute=15)},
 }
+# Days before 1 April from which next year's reporting periods are created (90: early January).
+CSP_NEXT_YEAR_PERIODS_DAYS_BEFORE = env.int("CSP_NEXT_YEAR_PERIODS_DAYS_BEFORE", default=90)
 
 
 # --- Security: API tokens, two-factor sign-in, headers (issue 10, docs/security.md) ---

@@ -15,7 +15,8 @@ from django.db import models, transaction
 
 from csp.limits import text_limits_check
 
-from ..models import Action, ExpectedOutcome, Milestone, Objective, ObjectiveLead
+from ..models import Action, ExpectedOutcome, Milestone, Objective, ObjectiveLead, Plan
+from ..rules import plan_check_writable
 
 PARTS: dict[str, type[models.Model]] = {
     "actions": Action,
@@ -67,6 +68,7 @@ def objective_create_with_parts(
 ) -> Objective:
     """Create an objective with its actions, outcomes, milestones, leads and links, atomically."""
     objective = Objective(**fields)
+    plan_check_writable(objective.plan)
     text_limits_check(objective)
     objective.save()
     return _apply(objective=objective, m2m=m2m, parts=parts)
@@ -77,8 +79,11 @@ def objective_update_with_parts(
     *, objective: Objective, fields: Mapping[str, Any], m2m: Mapping[str, Any], parts: Mapping[str, Any]
 ) -> Objective:
     """Change an objective and replace the nested sets given, atomically."""
+    plan_check_writable(objective.plan)
     for key, value in fields.items():
         setattr(objective, key, value)
+    if isinstance(fields.get("plan"), Plan):
+        plan_check_writable(fields["plan"])
     text_limits_check(objective)
     objective.save()
     return _apply(objective=objective, m2m=m2m, parts=parts)

@@ -19,6 +19,7 @@ from csp.models import Role
 from csp.selectors import REVIEWER_ROLES
 
 from ..models import QuarterlyUpdate, Review
+from ..rules import plan_check_writable
 from ..services.reviews import update_approve, update_escalate, update_return
 from ..services.updates import OutcomeInput, StaleUpdate, UpdateInput, UpdateLocked, update_save_draft, update_submit
 from . import filters, selectors, serializers
@@ -36,7 +37,31 @@ class PlanViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
         return selectors.plans_for_api(self.request.user, include_archived=self.include_archived)
 
 
-class SectionViewSet(ScopedModelViewSet):
+class PlanWritableMixin:
+    """Writes to a part of a plan (its sections, consultations, objectives) refused once the plan is read-only.
+
+    These viewsets save through their serializers, so the one rule is called here; 400 with the message.
+    """
+
+    def _check_plans(self, *plans) -> None:
+        for plan in plans:
+            if plan is not None:
+                plan_check_writable(plan)
+
+    def perform_create(self, serializer):
+        self._check_plans(serializer.validated_data.get("plan"))
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self._check_plans(serializer.instance.plan, serializer.validated_data.get("plan"))
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        self._check_plans(instance.plan)
+        super().perform_destroy(instance)
+
+
+class SectionViewSet(PlanWritableMixin, ScopedModelViewSet):
     """Sections of plans, usually one per priority."""
 
     serializer_class = serializers.SectionSerializer
@@ -48,7 +73,7 @@ class SectionViewSet(ScopedModelViewSet):
         return selectors.sections_for_api(self.request.user)
 
 
-class ConsultationActivityViewSet(ScopedModelViewSet):
+class ConsultationActivityViewSet(PlanWritableMixin, ScopedModelViewSet):
     """Community consultation behind a plan and what it found."""
 
     serializer_class = serializers.ConsultationActivitySerializer
@@ -60,7 +85,7 @@ class ConsultationActivityViewSet(ScopedModelViewSet):
         return selectors.consultations_for_api(self.request.user)
 
 
-class ObjectiveViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
+class ObjectiveViewSet(PlanWritableMixin, ArchiveOnDeleteMixin, ScopedModelViewSet):
     """Objectives with their actions, outcomes, milestones and leads, written together in one request."""
 
     serializer_class = serializers.ObjectiveSerializer

@@ -22,6 +22,7 @@ from django.utils import timezone
 from csp.limits import text_length_check
 
 from ..models import ChangeProposal, Comment, Escalation, Objective, QuarterlyUpdate, Review
+from ..rules import plan_check_writable
 from ..selectors.access import can_edit_update, can_review
 from ..selectors.reviews import board_of, can_comment
 from ..selectors.status import update_counts
@@ -35,6 +36,7 @@ def _lock_update(update: QuarterlyUpdate) -> QuarterlyUpdate:
 def _check_reviewer(reviewer: AbstractBaseUser, objective: Objective) -> None:
     if not can_review(reviewer, objective):
         raise PermissionDenied("Only a chair of a group that owns this item, or a coordinator, may review it.")
+    plan_check_writable(objective.plan)
 
 
 def _check_not_own(reviewer: AbstractBaseUser, update: QuarterlyUpdate) -> None:
@@ -164,6 +166,7 @@ def proposal_create(
     """A lead officer proposes to strike or change an objective, with a reason, for the chair to decide."""
     if not can_edit_update(proposer, objective):
         raise PermissionDenied("Only a lead officer of this item, or a coordinator, may propose a change.")
+    plan_check_writable(objective.plan)
     if kind not in ChangeProposal.Kind.values:
         raise ValidationError("Choose whether to strike or change the objective.")
     unknown = set(proposed) - set(PROPOSED_FIELDS)
@@ -255,6 +258,7 @@ def comment_create(
     """Add a comment to an item, optionally about one of its updates."""
     if not can_comment(author, objective):
         raise PermissionDenied("Only the item's lead officers, its group chairs and coordinators may comment.")
+    plan_check_writable(objective.plan)
     text = text.strip()
     if not text:
         raise ValidationError("Enter a comment.")

@@ -21,7 +21,7 @@ from csp.selectors import User
 from priorities.selectors import suggestions_for_outcomes
 
 from ..models import Objective, OutcomeStatus, QuarterlyUpdate
-from ..rules import update_period_error
+from ..rules import plan_check_writable, update_period_error
 from ..selectors.access import can_edit_update
 
 logger = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ def _write(
 def _check_may_edit(*, user: User, objective: Objective, period: ReportingPeriod) -> None:
     if not can_edit_update(user, objective):
         raise PermissionDenied("Only the objective's lead officers (or a coordinator) can write its updates.")
+    plan_check_writable(objective.plan)
     # The one rule of which periods an update may be for (plans.rules), so every write path obeys it.
     problem = update_period_error(objective.plan, period)
     if problem:

@@ -8,7 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..rules import update_periods_of
+from ..models import Plan
+from ..rules import plan_is_read_only, update_periods_of
 from ..selectors.access import can_change_plan_content
 from ..selectors.browse import (
     current_period_for,
@@ -16,6 +17,7 @@ from ..selectors.browse import (
     partnerships_with_plans_for,
     plan_for_page,
 )
+from ..services.rollover import plan_successor
 from .reviews import render_item_page
 
 
@@ -41,10 +43,18 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
         for objective in objectives:
             # The update is shown for its reason, or as a draft in progress beside the status: never as the status.
             objective.period_update = objective.period_updates[0] if objective.period_updates else None
+        successor = plan_successor(plan)
         return super().get_context_data(
             page_title=plan.title,
             plan=plan,
+            successor=successor,
+            read_only=plan_is_read_only(plan),
+            can_start_next_year=successor is None
+            and plan.status != Plan.Status.DRAFT
+            and not plan.is_archived
+            and can_change_plan_content(self.request.user, plan.partnership_id),
             period=period,
+            quarters=quarters,
             sections=sections,
             objective_count=len(objectives),
             can_publish=can_change_plan_content(self.request.user, plan.partnership_id),

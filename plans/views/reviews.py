@@ -19,10 +19,11 @@ from priorities.selectors import suggestions_by_period
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
 from ..models import ChangeProposal, Objective, QuarterlyUpdate
-from ..rules import overdue_reference_date
+from ..rules import overdue_reference_date, plan_is_read_only
 from ..selectors.access import LIVE_OBJECTIVE, access_change_proposal, access_objective, access_update
 from ..selectors.browse import current_period_for
 from ..selectors.reviews import (
+    ItemPermissions,
     StatusCounts,
     groups_for_meeting_packs,
     item_permissions,
@@ -38,6 +39,7 @@ from ..selectors.reviews import (
     review_rows,
     status_counts_by_section,
 )
+from ..selectors.rollover import objective_years
 from ..selectors.status import STATUS_ORDER, PeriodStatus, period_status, update_counts
 from ..services.reviews import (
     comment_create,
@@ -231,6 +233,12 @@ def update_edit_url(objective: Objective, period_id: int | None) -> str:
         return ""
 
 
+def _year_after_this(years: list) -> object | None:
+    """The objective's next year (where it continues), if it was carried forward."""
+    after = [i + 1 for i, year in enumerate(years) if year.is_this_one and i + 1 < len(years)]
+    return years[after[0]] if after else None
+
+
 def render_item_page(
     request: HttpRequest,
     *,
@@ -245,6 +253,11 @@ def render_item_page(
     objective = objective_for_item_page(user=request.user, pk=pk)
     plan = objective.plan
     rights = item_permissions(request.user, objective)
+    read_only = plan_is_read_only(plan)
+    if read_only:
+        # The services refuse these writes (plans.rules); the page offers none of them.
+        rights = ItemPermissions(review=False, write_update=False)
+    years = objective_years(user=request.user, objective=objective)
     updates = list(objective.updates.all())
     review_forms = review_forms or {}
     decision_forms = decision_forms or {}
@@ -298,6 +311,9 @@ def render_item_page(
         if rights.propose and not objective.is_struck
         else None,
         "forms_with_errors": forms_with_errors,
+        "read_only": read_only,
+        "years": years,
+        "next_year": _year_after_this(years),
         "has_errors": any(f.errors for f in forms_with_errors),
     }
     return render(request, "plans/objective_detail.html", context, status=status)

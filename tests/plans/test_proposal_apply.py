@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from csp.limits import text_limit
 from plans.models import ChangeProposal
-from plans.services.reviews import proposal_create, proposal_decide
+from plans.services.reviews import PROPOSED_FIELDS, proposal_create, proposal_decide
 
 from .review_setup import build_review_world
 
@@ -104,3 +104,28 @@ def test_an_approval_through_the_page_applies_the_change(client, world):
     client.post(reverse("plans:proposal_decide", args=[proposal.pk]), {f"decide-{proposal.pk}-decision": "approve"})
     world.objective.refresh_from_db()
     assert world.objective.due_text == "Summer 2015"
+
+
+@pytest.mark.parametrize(("proposal_field", "objective_field"), list(PROPOSED_FIELDS.items()))
+def test_every_proposable_field_is_applied_and_kept_in_history(world, proposal_field, objective_field):
+    chair = world.user("chair")
+    history_before = world.objective.history.count()
+    proposal = _change(world, **{proposal_field: "New wording for this field"})
+    proposal_decide(reviewer=chair, proposal=proposal, approve=True)
+    world.objective.refresh_from_db()
+    assert getattr(world.objective, objective_field) == "New wording for this field"
+    assert world.objective.history.count() == history_before + 1
+    latest = world.objective.history.order_by("-history_date", "-history_id").first()
+    assert getattr(latest, objective_field) == "New wording for this field"
+    assert latest.history_user == chair
+    assert latest.history_change_reason == f"Change proposal {proposal.pk} approved"
+
+
+def test_every_proposed_field_of_the_model_is_proposable():
+    """A `proposed_*` field added to ChangeProposal without a place in PROPOSED_FIELDS would never be applied."""
+    on_model = {f.name for f in ChangeProposal._meta.fields if f.name.startswith("proposed_")} - {
+        "proposed_change",
+        "proposed_by",
+        "proposed_at",
+    }
+    assert on_model == set(PROPOSED_FIELDS)
