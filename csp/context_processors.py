@@ -14,6 +14,7 @@ NAVIGATION = [
     ("plans:my_items", "My items", {Role.LEAD_OFFICER, Role.COORDINATOR}),
     ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
     ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
+    ("coordinator:people_home", "People", {Role.COORDINATOR}),
     ("coordinator:audit_home", "Audit", {Role.COORDINATOR}),
     ("csp:api_tokens", "API tokens", None),
     ("csp:two_factor", "Two-factor sign-in", None),
