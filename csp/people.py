@@ -90,6 +90,32 @@ def is_operator(user) -> bool:
     return user.is_staff and not user.groups.filter(name=COORDINATORS_GROUP).exists()
 
 
+class CommandLineOperator:
+    """Who acts when an operator runs a manage.py command without naming a user: an operator, with no user row.
+
+    The history then records no user (history_user is empty) and says which command made the change.
+    """
+
+    is_authenticated = True
+    is_superuser = True
+    is_staff = True
+    pk = None
+
+    def __init__(self, command: str):
+        self.command = command
+
+
+def _history_user(by):
+    return None if isinstance(by, CommandLineOperator) else by
+
+
+def _stamp(instance, by) -> None:
+    """Name who made a change in the row's history (the request middleware does not see API tokens or commands)."""
+    instance._history_user = _history_user(by)
+    if isinstance(by, CommandLineOperator) and not getattr(instance, "_change_reason", ""):
+        instance._change_reason = f"manage.py {by.command}"
+
+
 # Validation shared by the pages, the API and the command
 
 
@@ -147,12 +173,12 @@ def _split_name(name: str) -> tuple[str, str]:
 
 def _grant(membership: Membership, role: str, by: User) -> None:
     grant = MembershipRole(membership=membership, role=role)
-    grant._history_user = by
+    _stamp(grant, by)
     grant.save()
 
 
 def _revoke(grant: MembershipRole, by: User) -> None:
-    grant._history_user = by
+    _stamp(grant, by)
     grant.delete()
 
 
@@ -161,11 +187,11 @@ def _link_person(membership: Membership, person: Person | None, by: User) -> Non
     previous = membership.person
     if previous is not None and (person is None or previous.pk != person.pk) and previous.user_id == membership.user_id:
         previous.user = None
-        previous._history_user = by
+        _stamp(previous, by)
         previous.save(update_fields=["user", "updated_at"])
     if person is not None and person.user_id != membership.user_id:
         person.user = membership.user
-        person._history_user = by
+        _stamp(person, by)
         person.save(update_fields=["user", "updated_at"])
     membership.person = person
 
@@ -173,14 +199,14 @@ def _link_person(membership: Membership, person: Person | None, by: User) -> Non
 def _make_chair(group: Group, person: Person, by: User) -> None:
     if group.chair_id != person.pk:
         group.chair = person
-        group._history_user = by
+        _stamp(group, by)
         group.save(update_fields=["chair", "updated_at"])
 
 
 def _save_membership(membership: Membership, by: User, reason: str = "") -> None:
-    membership._history_user = by
     if reason:
         membership._change_reason = reason
+    _stamp(membership, by)
     membership.save()
 
 
@@ -331,8 +357,8 @@ def membership_remove(*, membership: Membership, by: User, reason: str = "Remove
         _revoke(grant, by)
     _link_person(membership, None, by)
     Person.objects.filter(partnership=membership.partnership, user=membership.user).update(user=None)
-    membership._history_user = by
     membership._change_reason = reason
+    _stamp(membership, by)
     membership.delete()
 
 
