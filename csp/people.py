@@ -446,6 +446,28 @@ def managed_memberships_visible_to(user: User) -> QuerySet[Membership]:
     return members.filter(partnership_id__in=coordinated_partnership_ids(user))
 
 
+def users_managed_by(user: User) -> QuerySet:
+    """Accounts with a membership in a partnership the user coordinates, each with those memberships only."""
+    model = get_user_model()
+    if not user.is_authenticated:
+        return model.objects.none()
+    if user.is_superuser:
+        managed = Membership.objects.all()
+    else:
+        managed = Membership.objects.filter(partnership_id__in=coordinated_partnership_ids(user))
+    return (
+        model.objects.filter(pk__in=managed.values("user_id"))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=managed.prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.order_by("role"))),
+                to_attr="managed_memberships",
+            )
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def groups_chaired(*, membership: Membership) -> list[Group]:
     """The groups of the partnership whose chair is this member's person."""
     if membership.person_id is None:

@@ -1,5 +1,8 @@
 """API of people and roles: provision members of a partnership for partner systems (coordinators only).
 
+`/api/users/`: the accounts in the partnerships you coordinate (find one by e-mail, see its
+invitation status and memberships); POST provisions one, as POST /api/memberships/ does.
+
 `/api/memberships/`: one entry per user per partnership. Creating one provisions the user (or
 reuses the account with that e-mail), the membership and its roles, and e-mails the invitation
 (no password goes through the API); PATCH sets roles, person, chaired group and agency; DELETE
@@ -10,6 +13,7 @@ service of csp/people.py, so the rules and the history are the pages' own.
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -27,11 +31,12 @@ from csp.people import (
     roles_set,
     user_deactivate,
     user_invite,
+    users_managed_by,
 )
 from csp.selectors import agencies_visible_to, groups_visible_to, holds_role_anywhere, people_visible_to
 
 from .base import AUTHENTICATION_CLASSES, ID_PATTERN, ApiPagination, VisibleRelatedField, api_exception_handler
-from .concurrency import ETagMixin
+from .concurrency import ETagMixin, ETagReadMixin
 from .filters import id_filter
 from .serializers import partnership_field
 
@@ -116,6 +121,55 @@ class MembershipUpdateSerializer(MembershipSerializer):
     send_invitation = None
 
 
+class ManagedMembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    partnership = serializers.IntegerField(source="partnership_id", read_only=True)
+    roles = RolesField(read_only=True)
+
+
+class UserSerializer(serializers.Serializer):
+    """An account, with its memberships in the partnerships you coordinate (others are not shown)."""
+
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    name = serializers.CharField(source="get_full_name", read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+    last_login = serializers.DateTimeField(read_only=True, allow_null=True)
+    invite_status = serializers.SerializerMethodField()
+    memberships = ManagedMembershipSerializer(source="managed_memberships", many=True, read_only=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=STATUS_CHOICES))
+    def get_invite_status(self, user) -> str:
+        return invite_status(user)
+
+
+def _filter_by_status(queryset, value: str, prefix: str = ""):
+    # An unusable password is stored starting with '!': the member has not chosen one yet.
+    invited = Q(**{f"{prefix}password__startswith": "!"})
+    active = Q(**{f"{prefix}is_active": True})
+    if value == InviteStatus.DEACTIVATED:
+        return queryset.filter(~active)
+    if value == InviteStatus.INVITED:
+        return queryset.filter(invited, active)
+    return queryset.filter(~invited, active)
+
+
+class UserFilter(django_filters.FilterSet):
+    partnership = id_filter("memberships__partnership", "Partnership id")
+    invite_status = django_filters.ChoiceFilter(
+        method="filter_status", choices=STATUS_CHOICES, label="Invitation status"
+    )
+    email = django_filters.CharFilter(field_name="email", lookup_expr="iexact", label="E-mail address (exact)")
+
+    class Meta:
+        model = get_user_model()
+        fields = ["partnership", "invite_status", "email"]
+
+    def filter_status(self, queryset, name, value):
+        return _filter_by_status(queryset, value)
+
+
 class MembershipFilter(django_filters.FilterSet):
     partnership = id_filter("partnership", "Partnership id")
     role = django_filters.ChoiceFilter(field_name="roles__role", choices=Role.choices, distinct=True, label="Role held")
@@ -129,13 +183,60 @@ class MembershipFilter(django_filters.FilterSet):
         fields = ["partnership", "role", "invite_status", "email"]
 
     def filter_status(self, queryset, name, value):
-        # An unusable password is stored starting with '!': the member has not chosen one yet.
-        invited = Q(user__password__startswith="!")
-        if value == InviteStatus.DEACTIVATED:
-            return queryset.filter(user__is_active=False)
-        if value == InviteStatus.INVITED:
-            return queryset.filter(invited, user__is_active=True)
-        return queryset.filter(~invited, user__is_active=True)
+        return _filter_by_status(queryset, value, prefix="user__")
+
+
+def _provision(request, serializer) -> Membership:
+    """Create a membership (and the account if new) from a validated MembershipSerializer."""
+    data = serializer.validated_data
+    return user_invite(
+        partnership=data["partnership"],
+        email=data["user"]["email"],
+        name=data["user"]["get_full_name"],
+        roles=data["roles"],
+        person=data.get("person"),
+        group=data.get("group"),
+        agency=data.get("agency"),
+        send_invitation=data.get("send_invitation", True),
+        by=request.user,
+    ).membership
+
+
+class UserViewSet(
+    ETagReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Accounts in the partnerships you coordinate. Creating one provisions the user with a membership and roles.
+
+    Roles, person, group and agency change through `/api/memberships/{id}/`; a user's memberships in
+    partnerships you do not coordinate are not shown.
+    """
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated, CoordinatorsOnly]
+    pagination_class = ApiPagination
+    lookup_value_regex = ID_PATTERN
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+    ordering_fields = ["username", "email", "last_login", "date_joined"]
+    ordering = ["last_name", "first_name", "username"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def get_serializer_class(self):
+        return MembershipSerializer if self.action == "create" else UserSerializer
+
+    def get_queryset(self):
+        return users_managed_by(self.request.user)
+
+    @extend_schema(request=MembershipSerializer, responses={201: UserSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = MembershipSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        membership = _provision(request, serializer)
+        user = self.get_queryset().get(pk=membership.user_id)
+        return self.with_etag(Response(UserSerializer(user).data, status=status.HTTP_201_CREATED))
 
 
 class MembershipViewSet(
@@ -177,19 +278,7 @@ class MembershipViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        invitation = user_invite(
-            partnership=data["partnership"],
-            email=data["user"]["email"],
-            name=data["user"]["get_full_name"],
-            roles=data["roles"],
-            person=data.get("person"),
-            group=data.get("group"),
-            agency=data.get("agency"),
-            send_invitation=data.get("send_invitation", True),
-            by=request.user,
-        )
-        output = self.get_serializer(self._refetched(invitation.membership))
+        output = self.get_serializer(self._refetched(_provision(request, serializer)))
         return self.with_etag(Response(output.data, status=status.HTTP_201_CREATED))
 
     def perform_update(self, serializer):

@@ -235,11 +235,73 @@ def test_the_list_runs_a_constant_number_of_queries(api, world, django_assert_ma
     assert response.json()["count"] == 26
 
 
-def test_the_schema_documents_the_endpoint(client):
+def test_the_schema_documents_the_endpoints(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-    assert {"/api/memberships/", "/api/memberships/{id}/", "/api/memberships/{id}/deactivate/"} <= set(schema["paths"])
+    assert {"/api/memberships/", "/api/memberships/{id}/", "/api/memberships/{id}/deactivate/", "/api/users/"} <= set(
+        schema["paths"]
+    )
     create = schema["paths"]["/api/memberships/"]["post"]
     assert {"201", "400", "401", "403"} <= set(create["responses"])
     patch = schema["paths"]["/api/memberships/{id}/"]["patch"]
     assert {"404", "412", "428"} <= set(patch["responses"])
     assert "put" not in schema["paths"]["/api/memberships/{id}/"]
+
+
+USERS = "/api/users/"
+
+
+def test_users_lists_accounts_with_only_the_coordinated_memberships(api, world, other_world, coordinator):
+    shared = MembershipFactory(partnership=world.partnership, roles=("viewer",)).user
+    MembershipFactory(partnership=other_world.partnership, user=shared, roles=("analyst",))
+    MembershipFactory(partnership=other_world.partnership, roles=("viewer",))
+
+    found = api.get(USERS, {"email": shared.email}).json()["results"]
+
+    assert len(found) == 1
+    assert found[0]["memberships"] == [
+        {
+            "id": shared.memberships.get(partnership=world.partnership).pk,
+            "partnership": world.partnership.pk,
+            "roles": ["viewer"],
+        }
+    ]
+    assert found[0]["invite_status"] == "active"
+    everyone = {u["id"] for u in api.get(USERS, {"page_size": 200}).json()["results"]}
+    assert everyone == set(Membership.objects.filter(partnership=world.partnership).values_list("user_id", flat=True))
+
+
+def test_users_post_provisions_and_answers_the_account(api, world):
+    response = api.post(
+        USERS,
+        {"partnership": world.partnership.pk, "email": "kim@example.org", "name": "Kim Lo", "roles": ["viewer"]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["email"] == "kim@example.org"
+    assert body["invite_status"] == "invited"
+    assert body["memberships"][0]["roles"] == ["viewer"]
+    assert api.get(f"{USERS}{body['id']}/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["group_chair", "lead_officer", "analyst", "viewer"])
+def test_users_is_403_for_other_roles(world, member, role):
+    api = client_for(member(role))
+    assert api.get(USERS).status_code == 403
+    body = {"partnership": world.partnership.pk, "email": "kim@example.org", "name": "Kim", "roles": []}
+    assert api.post(USERS, body, format="json").status_code == 403
+    assert not User.objects.filter(email="kim@example.org").exists()
+
+
+def test_users_of_another_partnership_are_404(api, other_world):
+    outsider = MembershipFactory(partnership=other_world.partnership, roles=("viewer",)).user
+    assert api.get(f"{USERS}{outsider.pk}/").status_code == 404
+
+
+def test_users_filters_are_strict_and_the_list_constant(api, world, django_assert_max_num_queries):
+    assert api.get(USERS, {"invite_status": "maybe"}).status_code == 400
+    assert api.get(USERS, {"ordering": "password"}).status_code == 400
+    for _ in range(20):
+        MembershipFactory(partnership=world.partnership, roles=("viewer", "analyst"))
+    with django_assert_max_num_queries(10):
+        assert api.get(USERS, {"page_size": 100}).json()["count"] == 21
