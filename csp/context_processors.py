@@ -15,6 +15,7 @@ NAVIGATION = [
     ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
     ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
     ("indicators:list", "Indicators", None),
+    ("coordinator:people_home", "People", {Role.COORDINATOR}),
     ("coordinator:audit_home", "Audit", {Role.COORDINATOR}),
     ("csp:api_tokens", "API tokens", None),
     ("csp:two_factor", "Two-factor sign-in", None),

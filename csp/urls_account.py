@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views_account import ApiTokensView, KeepAliveView, TwoFactorSetupView, TwoFactorVerifyView, TwoFactorView
+from .views_people import InviteAcceptView
 
 app_name = "csp"
 urlpatterns = [
@@ -11,4 +12,6 @@ urlpatterns = [
     path("two-factor/set-up/", TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("keep-alive/", KeepAliveView.as_view(), name="keep_alive"),
     path("two-factor/verify/", TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    # The invitation e-mail's set-password link (csp/people.py InviteTokenGenerator); no sign-in needed.
+    path("invite/<uidb64>/<token>/", InviteAcceptView.as_view(), name="invite_accept"),
 ]

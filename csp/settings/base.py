@@ -337,6 +337,8 @@ REST_KNOX = {
     "TOKEN_PREFIX": "csp_",
 }
 API_TOKEN_MAX_DAYS = env.int("CSP_API_TOKEN_MAX_DAYS", default=366)
+# Days an invitation's set-password link works (csp/people.py InviteTokenGenerator).
+CSP_INVITE_DAYS = env.int("CSP_INVITE_DAYS", default=7)
 
 # Two-factor sign-in (django-otp, TOTP + recovery codes): required for coordinators and
 # superusers, and for anyone who has set it up. Tests switch it on where they test it.
