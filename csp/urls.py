@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("plans/", include("plans.urls")),
+    path("priorities/", include("priorities.urls")),
     path("reports/", include("reporting.urls")),
     path("account/", include("csp.urls_account")),
     path("partnerships/", include("csp.urls_coordinator")),

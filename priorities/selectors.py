@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from csp.models import PartnershipPopulation
-from csp.selectors import User, partnership_ids_visible_to
+from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to
 
 from .models import Indicator, IndicatorReading, Priority, Theme
 
@@ -50,3 +52,13 @@ def reading_figure(reading: IndicatorReading) -> Decimal | None:
     if not population:
         return None
     return (reading.value * 1000 / population).quantize(Decimal("0.01"))
+
+
+def access_priority(user: User, pk: int, *, for_change: bool = False) -> Priority:
+    """A priority the user may see (else 404); with for_change, one they may also change (else 403)."""
+    priority = get_object_or_404(
+        priorities_visible_to(user, include_archived=True).select_related("partnership"), pk=pk
+    )
+    if for_change and not has_role(user, priority.partnership_id, *EDITOR_ROLES):
+        raise PermissionDenied("Only a coordinator of this partnership can change its priorities.")
+    return priority
