@@ -8,7 +8,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.selectors import coordinated_partnership_ids
+
 from ..rules import update_periods_of
+from ..selectors.access import can_change_plan_content
 from ..selectors.browse import (
     current_period_for,
     objectives_for_plan_page,
@@ -23,7 +26,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title="Plans", partnerships=partnerships_with_plans_for(self.request.user), **kwargs
+            page_title="Plans",
+            partnerships=partnerships_with_plans_for(self.request.user),
+            manages_plans=bool(coordinated_partnership_ids(self.request.user)),
+            **kwargs,
         )
 
 
@@ -46,6 +52,7 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             period=period,
             sections=sections,
             objective_count=len(objectives),
+            may_edit=can_change_plan_content(self.request.user, plan.partnership_id),
             **kwargs,
         )
 

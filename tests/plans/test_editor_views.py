@@ -433,3 +433,11 @@ def test_coordinators_see_the_manage_link_and_others_do_not(client, world):
     assert reverse("plans:manage") in client.get(reverse("home")).content.decode()
     client.force_login(world.users["viewer"])
     assert reverse("plans:manage") not in client.get(reverse("home")).content.decode()
+
+
+def test_the_plan_page_links_to_the_editor_for_coordinators_only(client, world):
+    editor_url = reverse("plans:editor", args=[world.plan.pk])
+    client.force_login(world.users["coordinator"])
+    assert editor_url in client.get(reverse("plans:plan_detail", args=[world.plan.pk])).content.decode()
+    client.force_login(world.users["viewer"])
+    assert editor_url not in client.get(reverse("plans:plan_detail", args=[world.plan.pk])).content.decode()
