@@ -43,6 +43,11 @@ def _require_editor(user: User | None, partnership_id: int) -> None:
         raise PermissionDenied("Only a coordinator of this partnership can change its plans.")
 
 
+def _require_not_archived(plan: Plan) -> None:
+    if plan.is_archived:
+        raise ValidationError("This plan is archived: a coordinator restores it before it can be changed.")
+
+
 def _save(instance: models.Model, user: User | None, reason: str = "") -> None:
     text_limits_check(instance)
     if user is not None:
@@ -102,6 +107,7 @@ def plan_update(
     m2m = dict(m2m or {})
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require_editor(user, plan.partnership_id)
+    _require_not_archived(plan)
     if "partnership" in fields and fields["partnership"].pk != plan.partnership_id:
         raise ValidationError({"partnership": ["A plan cannot move to another partnership"]})
     for key, value in fields.items():
@@ -169,6 +175,7 @@ def section_create(*, user: User | None, plan: Plan, fields: Mapping[str, Any]) 
     """Add a section at the end of the plan."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require_editor(user, plan.partnership_id)
+    _require_not_archived(plan)
     section = Section(plan=plan, **fields)
     if "position" not in fields:
         section.position = _next_position(plan.sections.all())
@@ -183,6 +190,7 @@ def section_update(*, user: User | None, section: Section, fields: Mapping[str, 
     """Change a section's number, title, priority or introduction."""
     section = Section.objects.select_for_update().select_related("plan").get(pk=section.pk)
     _require_editor(user, section.plan.partnership_id)
+    _require_not_archived(section.plan)
     if "plan" in fields and fields["plan"].pk != section.plan_id:
         raise ValidationError({"plan": ["A section cannot move to another plan"]})
     for key, value in fields.items():
@@ -212,6 +220,7 @@ def section_move(*, user: User | None, section: Section, direction: str) -> None
     """Move a section one place up or down in its plan."""
     plan = Plan.objects.select_for_update().get(pk=section.plan_id)
     _require_editor(user, plan.partnership_id)
+    _require_not_archived(plan)
     _swap(user=user, rows=list(plan.sections.order_by("position", "id")), pk=section.pk, direction=direction)
 
 
@@ -297,6 +306,7 @@ def objective_create(
     objective = Objective(**fields)
     plan = Plan.objects.select_for_update().get(pk=objective.plan_id)
     _require_editor(user, plan.partnership_id)
+    _require_not_archived(plan)
     if "position" not in fields:
         objective.position = _next_position(plan.objectives.all())
     _check_objective(objective)
@@ -316,6 +326,9 @@ def objective_update(
     """Change an objective and replace the nested sets given."""
     objective = Objective.objects.select_for_update().select_related("plan").get(pk=objective.pk)
     _require_editor(user, objective.plan.partnership_id)
+    _require_not_archived(objective.plan)
+    if objective.is_archived:
+        raise ValidationError("This objective is archived: a coordinator restores it before it can be changed.")
     if "plan" in fields and fields["plan"].pk != objective.plan_id:
         raise ValidationError({"plan": ["An objective cannot move to another plan"]})
     for key, value in fields.items():
@@ -330,6 +343,7 @@ def objective_move(*, user: User | None, objective: Objective, direction: str) -
     """Move an objective one place up or down in its plan (archived ones keep their place but are skipped)."""
     plan = Plan.objects.select_for_update().get(pk=objective.plan_id)
     _require_editor(user, plan.partnership_id)
+    _require_not_archived(plan)
     rows = list(plan.objectives.filter(archived_at__isnull=True).order_by("position", "id"))
     _swap(user=user, rows=rows, pk=objective.pk, direction=direction)
 
@@ -339,6 +353,7 @@ def objective_strike(*, user: User | None, objective: Objective, reason: str, on
     """Strike an objective from the plan: it stays in the plan, struck through, with the date and reason."""
     objective = Objective.objects.select_for_update().select_related("plan").get(pk=objective.pk)
     _require_editor(user, objective.plan.partnership_id)
+    _require_not_archived(objective.plan)
     if objective.state == Objective.State.STRUCK:
         raise ValidationError({"struck_reason": ["This objective is already struck from the plan"]})
     if not reason.strip():

@@ -200,8 +200,8 @@ class SectionMoveView(LoginRequiredMixin, View):
         section = access_section(request.user, section_pk, for_change=True)
         try:
             services.section_move(user=request.user, section=section, direction=request.POST.get("direction", ""))
-        except ValidationError:
-            messages.error(request, "Choose to move the section up or down.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return redirect(_editor_url(section.plan) + "#sections")
 
 
@@ -280,8 +280,8 @@ class ObjectiveMoveView(LoginRequiredMixin, View):
         objective = access_objective(request.user, objective_pk, for_change=True)
         try:
             services.objective_move(user=request.user, objective=objective, direction=request.POST.get("direction", ""))
-        except ValidationError:
-            messages.error(request, "Choose to move the objective up or down.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return redirect(_editor_url(objective.plan) + f"#objective-{objective.pk}")
 
 

@@ -397,3 +397,21 @@ def test_priority_rules_name_their_fields_and_write_nothing(partnership, coordin
     with pytest.raises(PermissionDenied):
         priority_services.priority_create(user=viewer, fields=_priority_fields(partnership, code="LP3"))
     assert Priority.objects.count() == 1
+
+
+def test_an_archived_plan_is_not_changed_until_restored(coordinator, plan):
+    objective = ObjectiveFactory(plan=plan)
+    services.plan_archive(user=coordinator, plan=plan, reason="Wrong year")
+    plan.refresh_from_db()
+    writes = [
+        lambda: services.plan_update(user=coordinator, plan=plan, fields={"title": "Changed"}),
+        lambda: services.section_create(user=coordinator, plan=plan, fields={"title": "New"}),
+        lambda: services.objective_create(user=coordinator, fields={"plan": plan, "title": "New"}),
+        lambda: services.objective_update(user=coordinator, objective=objective, fields={"title": "Changed"}),
+        lambda: services.objective_strike(user=coordinator, objective=objective, reason="x", on=dt.date(2025, 1, 1)),
+    ]
+    for write in writes:
+        with pytest.raises(ValidationError):
+            write()
+    assert Objective.objects.filter(plan=plan).count() == 1
+    assert not Section.objects.filter(plan=plan).exists()
