@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from plans.models import Objective, Plan
 from priorities.models import Priority
@@ -116,9 +117,10 @@ def test_a_coordinator_writes_checks_and_publishes_a_plan(page, sign_in, screens
     page.locator("#id_milestones-0-due_text").fill("Autumn 2025")
     _save(page, "Save objective")
 
-    # Reorder: 1.2 up, so it comes first.
+    # Reorder: 1.2 up, so it comes first (htmx swaps the list in place; without JavaScript the form posts).
     page.get_by_role("button", name=re.compile(r"move 1\.2 up")).click()
-    page.wait_for_load_state()
+    expect(page.locator("#objectives-list tbody tr").first).to_contain_text("1.2")
+    assert "/edit/" in page.url
     refs = list(Objective.objects.filter(plan=plan).order_by("position").values_list("ref", flat=True))
     assert refs == ["1.2", "1.1"]
     screenshot("editor-plan-with-objectives")
