@@ -91,7 +91,7 @@ class ActionInline(PartnershipScopedInline):
 class OutcomeInline(PartnershipScopedInline):
     model = ExpectedOutcome
     extra = 0
-    fields = ["number", "text", "target_value", "target_unit", "indicator"]
+    fields = ["number", "text", "target_value", "target_unit", "budget", "indicator"]
 
 
 class MilestoneInline(PartnershipScopedInline):

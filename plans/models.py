@@ -243,6 +243,9 @@ class ExpectedOutcome(models.Model):
     text = models.TextField()
     target_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     target_unit = models.CharField(max_length=40, blank=True, help_text="'%', 'events', 'case studies'.")
+    budget = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="What the plan sets aside for it, in pounds."
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes")
 
     history = HistoricalRecords()
@@ -251,6 +254,9 @@ class ExpectedOutcome(models.Model):
         ordering = ["objective", "number"]
         constraints = [
             models.UniqueConstraint(fields=["objective", "number"], name="unique_outcome_number"),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0) | Q(budget__isnull=True), name="outcome_budget_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

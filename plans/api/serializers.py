@@ -174,10 +174,11 @@ class ActionSerializer(ApiModelSerializer):
 class ExpectedOutcomeSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
     indicator = optional(indicators_visible_to, Indicator.objects.all())
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False)
 
     class Meta:
         model = ExpectedOutcome
-        fields = ["id", "number", "text", "target_value", "target_unit", "indicator"]
+        fields = ["id", "number", "text", "target_value", "target_unit", "budget", "indicator"]
 
 
 class MilestoneSerializer(ApiModelSerializer):

@@ -236,7 +236,15 @@ class OutcomeRowForm(PartRowForm):
         label="Target (optional)", required=False, min_value=0, max_digits=14, decimal_places=3
     )
     target_unit = forms.CharField(label="Unit of the target (optional)", required=False)
-    hints = {"number": "Left empty, it takes the next number", "target_unit": "For example '%' or 'events'"}
+    budget = forms.CharField(label="Budget in pounds (optional)", required=False)
+    hints = {
+        "number": "Left empty, it takes the next number",
+        "target_unit": "For example '%' or 'events'",
+        "budget": "For example 1250 or 1,250.50",
+    }
+
+    def clean_budget(self):
+        return parse_pounds(self.cleaned_data["budget"], "Budget")
 
     def clean(self):
         cleaned = super().clean()
@@ -252,6 +260,7 @@ class OutcomeRowForm(PartRowForm):
             "text": data["text"].strip(),
             "target_value": data.get("target_value"),
             "target_unit": data.get("target_unit", "").strip(),
+            "budget": data.get("budget"),
         }
 
 
@@ -311,6 +320,7 @@ def part_formsets(objective: Objective | None, data=None) -> dict[str, forms.Bas
                 "text": o.text,
                 "target_value": o.target_value,
                 "target_unit": o.target_unit,
+                "budget": "" if o.budget is None else f"{o.budget:.2f}",
             }
             for o in objective.outcomes.all()
         ]

@@ -237,6 +237,8 @@ def _check_parts(parts: Mapping[str, Any]) -> None:
     for item in parts.get("outcomes", []):
         if item.get("target_value") is not None and item["target_value"] < 0:
             raise ValidationError({"outcomes": ["A target must be 0 or more"]})
+        if item.get("budget") is not None and item["budget"] < 0:
+            raise ValidationError({"outcomes": ["A budget must be £0 or more"]})
 
 
 def _check_objective(objective: Objective) -> None:

@@ -204,7 +204,13 @@ def _parts():
     return {
         "actions": [{"text": "Run sessions"}, {"text": "Train staff"}],
         "outcomes": [
-            {"number": 1, "text": "Fewer repeat victims", "target_value": Decimal("10"), "target_unit": "%"},
+            {
+                "number": 1,
+                "text": "Fewer repeat victims",
+                "target_value": Decimal("10"),
+                "target_unit": "%",
+                "budget": Decimal("2000.00"),
+            },
             {"number": 2, "text": "More reports"},
         ],
         "milestones": [{"text": "Sessions booked", "due_date": dt.date(2025, 9, 1), "lead_text": "DA coordinator"}],
@@ -219,7 +225,7 @@ def test_objective_create_writes_the_objective_and_its_parts(coordinator, plan):
         parts=_parts(),
     )
     assert [a.text for a in objective.actions.all()] == ["Run sessions", "Train staff"]
-    assert [o.number for o in objective.outcomes.all()] == [1, 2]
+    assert [(o.number, o.budget) for o in objective.outcomes.all()] == [(1, Decimal("2000.00")), (2, None)]
     assert objective.milestones.get().lead_text == "DA coordinator"
     assert objective.history.first().history_user == coordinator
     assert objective.actions.first().history.first().history_user == coordinator
@@ -415,3 +421,11 @@ def test_an_archived_plan_is_not_changed_until_restored(coordinator, plan):
             write()
     assert Objective.objects.filter(plan=plan).count() == 1
     assert not Section.objects.filter(plan=plan).exists()
+
+
+def test_an_outcome_budget_cannot_be_negative(coordinator, plan):
+    parts = {"outcomes": [{"number": 1, "text": "A", "budget": Decimal("-1")}]}
+    with pytest.raises(ValidationError) as excinfo:
+        services.objective_create(user=coordinator, fields={"plan": plan, "title": "T"}, parts=parts)
+    assert "outcomes" in _errors(excinfo)
+    assert not Objective.objects.exists()

@@ -275,6 +275,7 @@ def _objective_post(**extra):
         "outcomes-0-text": "Fewer repeat victims",
         "outcomes-0-target_value": "10",
         "outcomes-0-target_unit": "%",
+        "outcomes-0-budget": "£2,000",
         "outcomes-1-text": "More reports",
         "milestones-TOTAL_FORMS": "2",
         "milestones-INITIAL_FORMS": "0",
@@ -297,6 +298,8 @@ def test_a_coordinator_adds_an_objective_with_numbered_outcomes_actions_and_mile
     assert [a.text for a in objective.actions.all()] == ["Run awareness sessions"]
     assert [(o.number, o.text) for o in objective.outcomes.all()] == [(1, "Fewer repeat victims"), (2, "More reports")]
     assert objective.outcomes.get(number=1).target_unit == "%"
+    assert objective.outcomes.get(number=1).budget == 2000
+    assert objective.outcomes.get(number=2).budget is None
     milestone = objective.milestones.get()
     assert milestone.due_date.isoformat() == "2025-09-01"
     assert milestone.lead_text == "DA coordinator"
