@@ -36,6 +36,7 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
         "period_label": "As the plan writes it, for example '2025/26' or '2025 – 2028'",
         "owning_group": "The group that keeps the plan and reviews its progress",
         "priorities": "Tick the strategic assessment priorities this plan addresses",
+        "review_date_text": "When the plan will be reviewed, for example 'March 2026'",
     }
 
     class Meta:
@@ -50,8 +51,14 @@ class PlanForm(GovukFormMixin, forms.ModelForm):
             "owning_group",
             "priorities",
             "introduction",
+            "review_date_text",
+            "priority_neighbourhoods",
+            "funding_statement",
         ]
         labels = {
+            "review_date_text": "Review date as written (optional)",
+            "priority_neighbourhoods": "Priority neighbourhoods (optional)",
+            "funding_statement": "Funding statement (optional)",
             "title": "Plan title",
             "kind": "Kind of plan",
             "period_label": "Period as written (optional)",

@@ -120,6 +120,9 @@ def test_a_coordinator_writes_checks_and_publishes_a_plan(page, sign_in, screens
     # Reorder: 1.2 up, so it comes first (htmx swaps the list in place; without JavaScript the form posts).
     page.get_by_role("button", name=re.compile(r"move 1\.2 up")).click()
     expect(page.locator("#objectives-list tbody tr").first).to_contain_text("1.2")
+    # Its Up button is gone at the top: focus stays on the item, on its Down button.
+    moved = Objective.objects.get(plan=plan, ref="1.2")
+    expect(page.locator(f"#objectives-list-{moved.pk}-down")).to_be_focused()
     assert "/edit/" in page.url
     refs = list(Objective.objects.filter(plan=plan).order_by("position").values_list("ref", flat=True))
     assert refs == ["1.2", "1.1"]

@@ -94,8 +94,14 @@ POSTS = {
     "settings": (
         "plans:plan_settings",
         lambda w: [w.plan.pk],
-        lambda w: {"title": "Renamed plan", "kind": "annual", "period_start": "1/4/2014", "period_end": "31/3/2015"},
-        lambda w: Plan.objects.filter(pk=w.plan.pk, title="Renamed plan").exists(),
+        lambda w: {
+            "title": "Renamed plan",
+            "kind": "annual",
+            "period_start": "1/4/2014",
+            "period_end": "31/3/2015",
+            "review_date_text": "March 2015",
+        },
+        lambda w: Plan.objects.filter(pk=w.plan.pk, title="Renamed plan", review_date_text="March 2015").exists(),
     ),
     "section_create": (
         "plans:section_create",
