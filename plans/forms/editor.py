@@ -342,9 +342,9 @@ def part_formsets(objective: Objective | None, data=None) -> dict[str, forms.Bas
     }
 
 
-def number_outcomes(outcomes: list[dict], taken: set[int] | None = None) -> list[dict]:
-    """Give each outcome left without a number the next free one, after the highest given."""
-    used = {o["number"] for o in outcomes if o.get("number")} | (taken or set())
+def number_outcomes(outcomes: list[dict]) -> list[dict]:
+    """Give each outcome left without a number the next one after the highest given."""
+    used = {o["number"] for o in outcomes if o.get("number")}
     following = max(used, default=0) + 1
     for outcome in outcomes:
         if not outcome.get("number"):

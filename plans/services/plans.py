@@ -373,11 +373,3 @@ def objective_archive(*, user: User, objective: Objective, reason: str) -> Objec
     if not reason.strip():
         raise ValidationError({"reason": ["Enter why the objective is being archived"]})
     return record_archive(user=user, record=objective, reason=reason)
-
-
-def next_outcome_number(objective: Objective | None) -> int:
-    """The number a new expected outcome of the objective takes: one after the highest."""
-    if objective is None or objective.pk is None:
-        return 1
-    highest = objective.outcomes.aggregate(highest=Max("number"))["highest"]
-    return (highest or 0) + 1

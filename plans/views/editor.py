@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -258,15 +257,14 @@ class ObjectiveFormView(LoginRequiredMixin, View):
                 "milestones": formsets["milestones"].parts(),
             }
             try:
-                with transaction.atomic():
-                    if objective is None:
-                        saved = services.objective_create(
-                            user=request.user, fields={"plan": plan, **fields}, m2m=m2m, parts=parts
-                        )
-                    else:
-                        saved = services.objective_update(
-                            user=request.user, objective=objective, fields=fields, m2m=m2m, parts=parts
-                        )
+                if objective is None:
+                    saved = services.objective_create(
+                        user=request.user, fields={"plan": plan, **fields}, m2m=m2m, parts=parts
+                    )
+                else:
+                    saved = services.objective_update(
+                        user=request.user, objective=objective, fields=fields, m2m=m2m, parts=parts
+                    )
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
