@@ -97,7 +97,17 @@ class OutcomeInline(PartnershipScopedInline):
 class MilestoneInline(PartnershipScopedInline):
     model = Milestone
     extra = 0
-    fields = ["position", "text", "due_date", "due_text", "lead", "lead_text", "completed_on"]
+    fields = [
+        "position",
+        "text",
+        "due_date",
+        "due_text",
+        "lead",
+        "lead_text",
+        "cost_amount",
+        "cost_text",
+        "completed_on",
+    ]
     autocomplete_fields = ["lead"]
 
 

@@ -272,6 +272,8 @@ class Milestone(models.Model):
     due_text = models.CharField(max_length=200, blank=True)
     lead = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones")
     lead_text = models.CharField(max_length=300, blank=True)
+    cost_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cost_text = models.CharField(max_length=200, blank=True, help_text="'Officer time', 'TBC'.")
     completed_on = models.DateField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -279,6 +281,11 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["objective", "position", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost_amount__gte=0) | Q(cost_amount__isnull=True), name="milestone_cost_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

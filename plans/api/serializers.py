@@ -184,10 +184,24 @@ class ExpectedOutcomeSerializer(ApiModelSerializer):
 class MilestoneSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
     lead = optional(people_visible_to, Person.objects.all())
+    cost_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False
+    )
 
     class Meta:
         model = Milestone
-        fields = ["id", "text", "due_date", "due_text", "lead", "lead_text", "completed_on", "position"]
+        fields = [
+            "id",
+            "text",
+            "due_date",
+            "due_text",
+            "lead",
+            "lead_text",
+            "cost_amount",
+            "cost_text",
+            "completed_on",
+            "position",
+        ]
 
 
 class ObjectiveLeadSerializer(ApiModelSerializer):

@@ -277,7 +277,17 @@ class MilestoneRowForm(PartRowForm):
     due_date = forms.DateField(label="Due date (optional)", required=False)
     due_text = forms.CharField(label="Due as written (optional)", required=False)
     lead_text = forms.CharField(label="Lead (optional)", required=False)
-    hints = {"due_date": DATE_HINT, "due_text": "If there is no date, for example 'Summer 2026'"}
+    cost_amount = forms.CharField(label="Cost in pounds (optional)", required=False)
+    cost_text = forms.CharField(label="Cost in words (optional)", required=False)
+    hints = {
+        "due_date": DATE_HINT,
+        "due_text": "If there is no date, for example 'Summer 2026'",
+        "cost_amount": "For example 1250 or 1,250.50",
+        "cost_text": "If there is no figure, for example 'Officer time'",
+    }
+
+    def clean_cost_amount(self):
+        return parse_pounds(self.cleaned_data["cost_amount"], "Cost")
 
     def clean(self):
         cleaned = super().clean()
@@ -293,6 +303,8 @@ class MilestoneRowForm(PartRowForm):
             "due_date": data.get("due_date"),
             "due_text": data.get("due_text", "").strip(),
             "lead_text": data.get("lead_text", "").strip(),
+            "cost_amount": data.get("cost_amount"),
+            "cost_text": data.get("cost_text", "").strip(),
         }
 
 
@@ -332,7 +344,15 @@ def part_formsets(objective: Objective | None, data=None) -> dict[str, forms.Bas
             for o in objective.outcomes.all()
         ]
         milestones = [
-            {"id": m.pk, "text": m.text, "due_date": m.due_date, "due_text": m.due_text, "lead_text": m.lead_text}
+            {
+                "id": m.pk,
+                "text": m.text,
+                "due_date": m.due_date,
+                "due_text": m.due_text,
+                "lead_text": m.lead_text,
+                "cost_amount": "" if m.cost_amount is None else f"{m.cost_amount:.2f}",
+                "cost_text": m.cost_text,
+            }
             for m in objective.milestones.all()
         ]
     return {

@@ -239,6 +239,9 @@ def _check_parts(parts: Mapping[str, Any]) -> None:
             raise ValidationError({"outcomes": ["A target must be 0 or more"]})
         if item.get("budget") is not None and item["budget"] < 0:
             raise ValidationError({"outcomes": ["A budget must be £0 or more"]})
+    for item in parts.get("milestones", []):
+        if item.get("cost_amount") is not None and item["cost_amount"] < 0:
+            raise ValidationError({"milestones": ["A milestone's cost must be £0 or more"]})
 
 
 def _check_objective(objective: Objective) -> None:

@@ -429,3 +429,11 @@ def test_an_outcome_budget_cannot_be_negative(coordinator, plan):
         services.objective_create(user=coordinator, fields={"plan": plan, "title": "T"}, parts=parts)
     assert "outcomes" in _errors(excinfo)
     assert not Objective.objects.exists()
+
+
+def test_a_milestone_cost_cannot_be_negative(coordinator, plan):
+    parts = {"milestones": [{"text": "Venue booked", "cost_amount": Decimal("-5")}]}
+    with pytest.raises(ValidationError) as excinfo:
+        services.objective_create(user=coordinator, fields={"plan": plan, "title": "T"}, parts=parts)
+    assert "milestones" in _errors(excinfo)
+    assert not Objective.objects.exists()

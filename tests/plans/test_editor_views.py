@@ -288,6 +288,7 @@ def _objective_post(**extra):
         "milestones-0-text": "Sessions booked",
         "milestones-0-due_date": "1/9/2025",
         "milestones-0-lead_text": "DA coordinator",
+        "milestones-0-cost_amount": "300",
         "milestones-1-text": "",
     }
     data.update(extra)
@@ -309,6 +310,7 @@ def test_a_coordinator_adds_an_objective_with_numbered_outcomes_actions_and_mile
     milestone = objective.milestones.get()
     assert milestone.due_date.isoformat() == "2025-09-01"
     assert milestone.lead_text == "DA coordinator"
+    assert milestone.cost_amount == 300
 
 
 def test_editing_an_objective_keeps_changes_and_removes_ticked_parts(client, world):
