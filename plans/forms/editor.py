@@ -277,8 +277,8 @@ class MilestoneRowForm(PartRowForm):
     due_date = forms.DateField(label="Due date (optional)", required=False)
     due_text = forms.CharField(label="Due as written (optional)", required=False)
     lead_text = forms.CharField(label="Lead (optional)", required=False)
-    cost_amount = forms.CharField(label="Cost in pounds (optional)", required=False)
-    cost_text = forms.CharField(label="Cost in words (optional)", required=False)
+    cost_amount = forms.CharField(label="Milestone cost in pounds (optional)", required=False)
+    cost_text = forms.CharField(label="Milestone cost in words (optional)", required=False)
     hints = {
         "due_date": DATE_HINT,
         "due_text": "If there is no date, for example 'Summer 2026'",

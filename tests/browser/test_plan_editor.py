@@ -37,9 +37,10 @@ def _objective(page, *, ref: str, title: str, outcomes: list[tuple[str, str]], m
     page.locator("#id_milestones-0-text").fill(text)
     page.locator("#id_milestones-0-due_date").fill(due)
     page.locator("#id_milestones-0-lead_text").fill(lead)
-    page.get_by_label("Leads as written (optional)").fill("Police and Council")
-    page.get_by_label("Cost in pounds (optional)").fill("1,500")
-    page.get_by_label("Completion as written (optional)").fill("March 2026")
+    page.locator("#id_milestones-0-cost_amount").fill("250")
+    page.get_by_label("Leads as written (optional)", exact=True).fill("Police and Council")
+    page.get_by_label("Cost in pounds (optional)", exact=True).fill("1,500")
+    page.get_by_label("Completion as written (optional)", exact=True).fill("March 2026")
 
 
 def test_a_coordinator_writes_checks_and_publishes_a_plan(page, sign_in, screenshot, axe_violations):
@@ -142,5 +143,7 @@ def test_a_coordinator_writes_checks_and_publishes_a_plan(page, sign_in, screens
     assert plan.status == Plan.Status.LIVE
     objective = Objective.objects.get(plan=plan, ref="1.1")
     assert [(o.number, o.target_value) for o in objective.outcomes.all()] == [(1, 10), (2, None)]
-    assert objective.milestones.get().lead_text == "DA coordinator"
+    milestone = objective.milestones.get()
+    assert milestone.lead_text == "DA coordinator"
+    assert milestone.cost_amount == 250
     assert Priority.objects.get(code="LP1").themes.get().title == "Personal harm"
