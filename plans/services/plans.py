@@ -22,7 +22,7 @@ from django.db.models import Max
 
 from csp.limits import text_limits_check
 from csp.selectors import User
-from csp.services import record_archive
+from csp.services import record_archive, reporting_periods_ensure
 
 from ..models import Action, ExpectedOutcome, Milestone, Objective, ObjectiveLead, Plan, Section
 from ..selectors.access import can_change_plan_content
@@ -148,7 +148,15 @@ def plan_publish(*, user: User | None, plan: Plan) -> Plan:
         raise ValidationError({"status": problems})
     plan.status = Plan.Status.LIVE
     _save(plan, user, "Published")
+    # Lead officers update quarter by quarter: the plan's financial years get their quarters now.
+    for financial_year in range(_financial_year(plan.period_start), _financial_year(plan.period_end) + 1):
+        reporting_periods_ensure(partnership=plan.partnership, financial_year=financial_year)
     return plan
+
+
+def _financial_year(day: dt.date) -> int:
+    """The year the financial year holding `day` starts in (April to March)."""
+    return day.year if day.month >= 4 else day.year - 1
 
 
 @transaction.atomic

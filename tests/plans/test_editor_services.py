@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from csp.models import Role
 from plans.models import Action, ExpectedOutcome, Objective, Plan, Section
+from plans.rules import update_periods_of
 from plans.services import plans as services
 from priorities import services as priority_services
 from priorities.models import Indicator, Priority, Theme
@@ -132,6 +133,20 @@ def test_plan_publish_makes_a_draft_live(coordinator, plan):
     plan.refresh_from_db()
     assert plan.status == Plan.Status.LIVE
     assert plan.history.first().history_change_reason == "Published"
+
+
+def test_plan_publish_gives_the_plan_its_quarters_to_update(coordinator, partnership):
+    plan = PlanFactory(
+        partnership=partnership,
+        status=Plan.Status.DRAFT,
+        period_start=dt.date(2025, 4, 1),
+        period_end=dt.date(2027, 3, 31),
+    )
+    ObjectiveFactory(plan=plan)
+    services.plan_publish(user=coordinator, plan=plan)
+    quarters = list(update_periods_of(plan))
+    assert len(quarters) == 8
+    assert (quarters[0].start, quarters[-1].end) == (dt.date(2025, 4, 1), dt.date(2027, 3, 31))
 
 
 def test_plan_publish_needs_an_objective_and_a_draft(coordinator, plan):
