@@ -108,6 +108,10 @@ def plan_update(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require_editor(user, plan.partnership_id)
     _require_not_archived(plan)
+    publishing = plan.status == Plan.Status.DRAFT and fields.get("status") == Plan.Status.LIVE
+    if publishing and (problems := plan_publish_problems(plan)):
+        # Making a draft live (the API's PATCH of status) keeps the same rule as the publish page.
+        raise ValidationError({"status": problems})
     if "partnership" in fields and fields["partnership"].pk != plan.partnership_id:
         raise ValidationError({"partnership": ["A plan cannot move to another partnership"]})
     for key, value in fields.items():
@@ -123,6 +127,8 @@ def plan_update(
     for name in PLAN_M2M_FIELDS:
         if name in m2m:
             getattr(plan, name).set(m2m[name])
+    if publishing:
+        _ensure_quarters(plan)
     return plan
 
 
@@ -148,10 +154,14 @@ def plan_publish(*, user: User | None, plan: Plan) -> Plan:
         raise ValidationError({"status": problems})
     plan.status = Plan.Status.LIVE
     _save(plan, user, "Published")
+    _ensure_quarters(plan)
+    return plan
+
+
+def _ensure_quarters(plan: Plan) -> None:
     # Lead officers update quarter by quarter: the plan's financial years get their quarters now.
     for financial_year in range(_financial_year(plan.period_start), _financial_year(plan.period_end) + 1):
         reporting_periods_ensure(partnership=plan.partnership, financial_year=financial_year)
-    return plan
 
 
 def _financial_year(day: dt.date) -> int:

@@ -452,3 +452,14 @@ def test_a_milestone_cost_cannot_be_negative(coordinator, plan):
         services.objective_create(user=coordinator, fields={"plan": plan, "title": "T"}, parts=parts)
     assert "milestones" in _errors(excinfo)
     assert not Objective.objects.exists()
+
+
+def test_making_a_draft_live_through_plan_update_keeps_the_publish_rule(coordinator, plan):
+    with pytest.raises(ValidationError) as excinfo:
+        services.plan_update(user=coordinator, plan=plan, fields={"status": Plan.Status.LIVE})
+    assert "status" in _errors(excinfo)
+    ObjectiveFactory(plan=plan)
+    services.plan_update(user=coordinator, plan=plan, fields={"status": Plan.Status.LIVE})
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.LIVE
+    assert update_periods_of(plan).exists()
