@@ -12,6 +12,7 @@ from .selectors import roles_anywhere
 NAVIGATION = [
     ("home", "Plans", None),
     ("plans:my_items", "My items", {Role.LEAD_OFFICER, Role.COORDINATOR}),
+    ("plans:manage", "Manage plans", {Role.COORDINATOR}),
     ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
     ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
     ("indicators:list", "Indicators", None),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("plans/", include("plans.urls")),
+    path("priorities/", include("priorities.urls")),
     path("reports/", include("reporting.urls")),
     path("indicators/", include("priorities.urls_indicators")),
     path("public/<slug:partnership_slug>/plans/<int:pk>/", PublicPlanView.as_view(), name="public_plan"),

@@ -130,13 +130,23 @@ class ActionInline(PartnershipScopedInline):
 class OutcomeInline(PartnershipScopedInline):
     model = ExpectedOutcome
     extra = 0
-    fields = ["number", "text", "target_value", "target_unit", "indicator"]
+    fields = ["number", "text", "target_value", "target_unit", "budget", "indicator"]
 
 
 class MilestoneInline(PartnershipScopedInline):
     model = Milestone
     extra = 0
-    fields = ["position", "text", "due_date", "due_text", "lead", "lead_text", "completed_on"]
+    fields = [
+        "position",
+        "text",
+        "due_date",
+        "due_text",
+        "lead",
+        "lead_text",
+        "cost_amount",
+        "cost_text",
+        "completed_on",
+    ]
     autocomplete_fields = ["lead"]
 
 

@@ -245,6 +245,9 @@ class ExpectedOutcome(models.Model):
     text = models.TextField()
     target_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     target_unit = models.CharField(max_length=40, blank=True, help_text="'%', 'events', 'case studies'.")
+    budget = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="What the plan sets aside for it, in pounds."
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes")
 
     history = HistoricalRecords()
@@ -253,6 +256,9 @@ class ExpectedOutcome(models.Model):
         ordering = ["objective", "number"]
         constraints = [
             models.UniqueConstraint(fields=["objective", "number"], name="unique_outcome_number"),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0) | Q(budget__isnull=True), name="outcome_budget_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +274,8 @@ class Milestone(models.Model):
     due_text = models.CharField(max_length=200, blank=True)
     lead = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones")
     lead_text = models.CharField(max_length=300, blank=True)
+    cost_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cost_text = models.CharField(max_length=200, blank=True, help_text="'Officer time', 'TBC'.")
     completed_on = models.DateField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -275,6 +283,11 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["objective", "position", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost_amount__gte=0) | Q(cost_amount__isnull=True), name="milestone_cost_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import browse
+from .views import browse, editor
 from .views import inbox as inbox_views
 from .views import meetings as meeting_views
 from .views import public as public_views
@@ -32,4 +32,18 @@ urlpatterns = [
     path("meetings/<int:pk>/actions/", meeting_views.ActionItemCreateView.as_view(), name="action_create"),
     path("actions/<int:pk>/", meeting_views.ActionItemEditView.as_view(), name="action_edit"),
     path("actions/<int:pk>/done/", meeting_views.ActionItemDoneView.as_view(), name="action_done"),
+    # The plan editor (coordinators).
+    path("manage/", editor.ManagePlansView.as_view(), name="manage"),
+    path("new/", editor.PlanCreateView.as_view(), name="plan_create"),
+    path("<int:pk>/edit/", editor.PlanEditorView.as_view(), name="editor"),
+    path("<int:pk>/settings/", editor.PlanSettingsView.as_view(), name="plan_settings"),
+    path("<int:pk>/check/", editor.PlanCheckView.as_view(), name="plan_check"),
+    path("<int:pk>/sections/new/", editor.SectionFormView.as_view(), name="section_create"),
+    path("sections/<int:section_pk>/edit/", editor.SectionFormView.as_view(), name="section_edit"),
+    path("sections/<int:section_pk>/move/", editor.SectionMoveView.as_view(), name="section_move"),
+    path("<int:pk>/objectives/new/", editor.ObjectiveFormView.as_view(), name="objective_create"),
+    path("objectives/<int:objective_pk>/edit/", editor.ObjectiveFormView.as_view(), name="objective_edit"),
+    path("objectives/<int:objective_pk>/move/", editor.ObjectiveMoveView.as_view(), name="objective_move"),
+    path("objectives/<int:objective_pk>/strike/", editor.ObjectiveStrikeView.as_view(), name="objective_strike"),
+    path("objectives/<int:objective_pk>/archive/", editor.ObjectiveArchiveView.as_view(), name="objective_archive"),
 ]

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from csp.models import PartnershipPopulation, ReportingPeriod, Role
-from csp.selectors import User, has_role, partnership_ids_visible_to
+from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to
 
 from .indicators import Point, Travel, figure_of, suggested_status, target_of, travel
 from .models import Indicator, IndicatorReading, IndicatorTarget, Priority, Theme
@@ -240,3 +240,13 @@ def suggestions_by_period(outcomes, periods) -> dict[tuple[int, int], Suggestion
 def suggestions_for_outcomes(outcomes, period: ReportingPeriod) -> dict[int, Suggestion]:
     """outcome id -> the suggestion of its indicator for one period (see suggestions_by_period)."""
     return {outcome_id: s for (outcome_id, _), s in suggestions_by_period(outcomes, [period]).items()}
+
+
+def access_priority(user: User, pk: int, *, for_change: bool = False) -> Priority:
+    """A priority the user may see (else 404); with for_change, one they may also change (else 403)."""
+    priority = get_object_or_404(
+        priorities_visible_to(user, include_archived=True).select_related("partnership"), pk=pk
+    )
+    if for_change and not has_role(user, priority.partnership_id, *EDITOR_ROLES):
+        raise PermissionDenied("Only a coordinator of this partnership can change its priorities.")
+    return priority

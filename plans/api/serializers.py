@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
 from ..selectors.status import PeriodStatus, period_status
-from . import services
+from ..services import plans as plan_services
 
 
 def sections_visible_to(user):
@@ -68,6 +68,13 @@ class SectionSerializer(ScopedModelSerializer):
     class Meta:
         model = Section
         fields = ["id", "plan", "number", "title", "priority", "introduction", "position"]
+
+    def create(self, validated_data):
+        plan = validated_data.pop("plan")
+        return plan_services.section_create(user=self.context["request"].user, plan=plan, fields=validated_data)
+
+    def update(self, instance, validated_data):
+        return plan_services.section_update(user=self.context["request"].user, section=instance, fields=validated_data)
 
 
 class ConsultationActivitySerializer(ScopedModelSerializer):
@@ -142,6 +149,19 @@ class PlanSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
             raise serializers.ValidationError({"predecessor": ["A plan cannot follow itself."]})
         return attrs
 
+    @staticmethod
+    def _split(validated_data: dict) -> tuple[dict, dict]:
+        m2m = {name: validated_data.pop(name) for name in plan_services.PLAN_M2M_FIELDS if name in validated_data}
+        return validated_data, m2m
+
+    def create(self, validated_data):
+        fields, m2m = self._split(validated_data)
+        return plan_services.plan_create(user=self.context["request"].user, fields=fields, m2m=m2m)
+
+    def update(self, instance, validated_data):
+        fields, m2m = self._split(validated_data)
+        return plan_services.plan_update(user=self.context["request"].user, plan=instance, fields=fields, m2m=m2m)
+
 
 class ActionSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
@@ -154,19 +174,34 @@ class ActionSerializer(ApiModelSerializer):
 class ExpectedOutcomeSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
     indicator = optional(indicators_visible_to, Indicator.objects.all())
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False)
 
     class Meta:
         model = ExpectedOutcome
-        fields = ["id", "number", "text", "target_value", "target_unit", "indicator"]
+        fields = ["id", "number", "text", "target_value", "target_unit", "budget", "indicator"]
 
 
 class MilestoneSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
     lead = optional(people_visible_to, Person.objects.all())
+    cost_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False
+    )
 
     class Meta:
         model = Milestone
-        fields = ["id", "text", "due_date", "due_text", "lead", "lead_text", "completed_on", "position"]
+        fields = [
+            "id",
+            "text",
+            "due_date",
+            "due_text",
+            "lead",
+            "lead_text",
+            "cost_amount",
+            "cost_text",
+            "completed_on",
+            "position",
+        ]
 
 
 class ObjectiveLeadSerializer(ApiModelSerializer):
@@ -321,17 +356,19 @@ class ObjectiveSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
 
     @staticmethod
     def _split(validated_data: dict) -> tuple[dict, dict, dict]:
-        m2m = {name: validated_data.pop(name) for name in services.M2M_FIELDS if name in validated_data}
-        parts = {name: validated_data.pop(name) for name in services.PARTS if name in validated_data}
+        m2m = {name: validated_data.pop(name) for name in plan_services.M2M_FIELDS if name in validated_data}
+        parts = {name: validated_data.pop(name) for name in plan_services.PARTS if name in validated_data}
         return validated_data, m2m, parts
 
     def create(self, validated_data):
         fields, m2m, parts = self._split(validated_data)
-        return services.objective_create_with_parts(fields=fields, m2m=m2m, parts=parts)
+        return plan_services.objective_create(user=self.context["request"].user, fields=fields, m2m=m2m, parts=parts)
 
     def update(self, instance, validated_data):
         fields, m2m, parts = self._split(validated_data)
-        return services.objective_update_with_parts(objective=instance, fields=fields, m2m=m2m, parts=parts)
+        return plan_services.objective_update(
+            user=self.context["request"].user, objective=instance, fields=fields, m2m=m2m, parts=parts
+        )
 
 
 class OutcomeStatusSerializer(ApiModelSerializer):

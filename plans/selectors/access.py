@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from csp.models import Group, Role
 from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to, people_of, roles_by_partnership
 
-from ..models import ActionLogItem, ChangeProposal, Escalation, Meeting, Objective, Plan, QuarterlyUpdate
+from ..models import ActionLogItem, ChangeProposal, Escalation, Meeting, Objective, Plan, QuarterlyUpdate, Section
 
 # Not archived, nor inside something archived: the one definition lists, counts and reports filter by.
 LIVE_PLAN = Q(archived_at__isnull=True)
@@ -224,3 +224,16 @@ def access_action_item(user: User, pk: int, *, for_change: bool = False) -> Acti
     if for_change and not can_run_meeting(user, item.group):
         _refuse("Only the chair of this group, or a coordinator, can change its action log.")
     return item
+
+
+def access_section(user: User, pk: int, *, for_change: bool = False) -> Section:
+    """A section of a plan the user may see (else 404); with for_change, one they may also change (else 403)."""
+    section = get_object_or_404(
+        Section.objects.filter(plan__in=plans_visible_to(user, include_archived=True)).select_related(
+            "plan__partnership"
+        ),
+        pk=pk,
+    )
+    if for_change and not can_change_plan_content(user, section.plan.partnership_id):
+        _refuse("Only a coordinator of this partnership can change its plans.")
+    return section

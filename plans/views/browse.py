@@ -8,6 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.selectors import coordinated_partnership_ids
+
 from ..models import Plan
 from ..rules import plan_is_read_only, update_periods_of
 from ..selectors.access import can_change_plan_content
@@ -26,7 +28,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title="Plans", partnerships=partnerships_with_plans_for(self.request.user), **kwargs
+            page_title="Plans",
+            partnerships=partnerships_with_plans_for(self.request.user),
+            manages_plans=bool(coordinated_partnership_ids(self.request.user)),
+            **kwargs,
         )
 
 
@@ -58,6 +63,7 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             sections=sections,
             objective_count=len(objectives),
             can_publish=can_change_plan_content(self.request.user, plan.partnership_id),
+            may_edit=can_change_plan_content(self.request.user, plan.partnership_id),
             **kwargs,
         )
 

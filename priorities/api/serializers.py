@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from rest_framework import serializers
 
 from csp.api.archive import ArchivedFieldsMixin
@@ -10,6 +9,7 @@ from csp.api.base import ApiModelSerializer, ScopedModelSerializer, VisibleRelat
 from csp.api.serializers import partnership_field
 from csp.models import Agency, PartnershipPopulation, ReportingPeriod
 from csp.selectors import agencies_visible_to, partnership_ids_visible_to, reporting_periods_visible_to
+from priorities import services
 from priorities.indicators import figure_of
 from priorities.models import Indicator, IndicatorReading, Priority, Theme
 from priorities.selectors import indicators_visible_to, priorities_visible_to
@@ -72,36 +72,19 @@ class PrioritySerializer(ArchivedFieldsMixin, ScopedModelSerializer):
             raise serializers.ValidationError({"themes": ["Each theme of a priority needs its own title."]})
         return attrs
 
-    @transaction.atomic
     def create(self, validated_data):
-        themes = validated_data.pop("themes", [])
-        priority = super().create(validated_data)
-        self._replace_themes(priority, themes)
-        return priority
+        themes = validated_data.pop("themes", None)
+        m2m = {name: validated_data.pop(name) for name in services.PRIORITY_M2M_FIELDS if name in validated_data}
+        return services.priority_create(
+            user=self.context["request"].user, fields=validated_data, m2m=m2m, themes=themes
+        )
 
-    @transaction.atomic
     def update(self, instance, validated_data):
         themes = validated_data.pop("themes", None)
-        priority = super().update(instance, validated_data)
-        if themes is not None:
-            self._replace_themes(priority, themes)
-        return priority
-
-    @staticmethod
-    def _replace_themes(priority: Priority, themes: list[dict]) -> None:
-        existing = {theme.pk: theme for theme in priority.themes.all()}
-        unknown = [item["id"] for item in themes if item.get("id") and item["id"] not in existing]
-        if unknown:
-            raise serializers.ValidationError({"themes": [f"Theme {unknown[0]} is not a theme of this priority."]})
-        kept = {item["id"] for item in themes if item.get("id")}
-        priority.themes.exclude(pk__in=kept).delete()
-        for position, item in enumerate(themes):
-            fields = {k: v for k, v in item.items() if k != "id"}
-            fields.setdefault("position", position)
-            if item.get("id"):
-                Theme.objects.filter(pk=item["id"]).update(**fields)
-            else:
-                Theme.objects.create(priority=priority, **fields)
+        m2m = {name: validated_data.pop(name) for name in services.PRIORITY_M2M_FIELDS if name in validated_data}
+        return services.priority_update(
+            user=self.context["request"].user, priority=instance, fields=validated_data, m2m=m2m, themes=themes
+        )
 
 
 class IndicatorSerializer(ScopedModelSerializer):
