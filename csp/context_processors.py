@@ -8,6 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from .models import Role
 from .selectors import roles_anywhere
 
+SERVICE_NAME = "Community safety plans"
+
 # (url name, label, roles that see it; None = everyone signed in).
 NAVIGATION = [
     ("home", "Plans", None),
@@ -42,7 +44,7 @@ def _navigation(request) -> list[dict]:
 
 
 def site(request) -> dict:
-    context = {"SERVICE_NAME": "Community safety plans", "DEMO_MODE": settings.DEMO_MODE}
+    context = {"SERVICE_NAME": SERVICE_NAME, "DEMO_MODE": settings.DEMO_MODE}
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["nav_items"] = _navigation(request)
     return context

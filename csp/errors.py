@@ -6,6 +6,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+
+from .context_processors import SERVICE_NAME
 
 API_PREFIX = "/api/"
 
@@ -18,6 +21,10 @@ PAGES = {
             "If you typed the web address, check it is correct.",
             "If you pasted the web address, check you copied it all.",
         ],
+    ),
+    500: (
+        "Sorry, there is a problem with the service",
+        ["Try again later.", "Nothing you sent has been saved if this page appeared when you sent it."],
     ),
     413: (
         "What you sent is too large",
@@ -60,6 +67,15 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return error_response(request, 404, detail="Not found.")
+
+
+def server_error(request):
+    """handler500: rendered without the request's context processors, which may be what failed."""
+    title, paragraphs = PAGES[500]
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": title}, status=500)
+    context = {"page_title": title, "paragraphs": paragraphs, "SERVICE_NAME": SERVICE_NAME}
+    return HttpResponse(loader.render_to_string("errors/error.html", context), status=500)
 
 
 class RequestSizeLimitMiddleware:

@@ -64,3 +64,16 @@ def csp_update(**extra: list[str]) -> Callable:
         return wrapped
 
     return decorator
+
+
+def sign_in_attempts_left(request: HttpRequest, username: str) -> int | None:
+    """How many failed sign-ins are left before the lockout (per username or address, whichever is nearer).
+
+    None when lockouts are off. Read from django-axes' own attempt records after a failure.
+    """
+    if not getattr(settings, "AXES_ENABLED", True):
+        return None
+    from axes.handlers.proxy import AxesProxyHandler
+
+    failures = AxesProxyHandler.get_failures(request, {"username": username})
+    return max(settings.AXES_FAILURE_LIMIT - failures, 0)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from csp.security import csp_update
-from csp.views_account import LoginView, PasswordResetConfirmView
+from csp.views_account import LoginView, PasswordResetConfirmView, SignedOutView
 from plans.views.browse import HomeView
 from plans.views.public import PublicPlanView
 
@@ -17,6 +17,7 @@ urlpatterns = [
     # Before Django's own: a successful reset also clears a sign-in lockout (csp.views_account).
     path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/signed-out/", SignedOutView.as_view(), name="signed_out"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("plans/", include("plans.urls")),
     path("priorities/", include("priorities.urls")),
@@ -41,3 +42,4 @@ urlpatterns = [
 handler400 = "csp.errors.bad_request"
 handler403 = "csp.errors.permission_denied"
 handler404 = "csp.errors.page_not_found"
+handler500 = "csp.errors.server_error"

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.generic import TemplateView
 from django_otp import login as otp_login
 
 from . import two_factor
+from .security import sign_in_attempts_left
 from .selectors import landing_url
 from .tokens import api_token_create, api_token_revoke, api_token_validate, api_tokens_of
 
@@ -33,11 +36,48 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with the GOV.UK Design System's error wording."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
 class LoginView(auth_views.LoginView):
-    """Django's sign-in page, landing lead officers on My items (a safe ?next= still wins)."""
+    """Django's sign-in page, landing lead officers on My items (a safe ?next= still wins).
+
+    After a wrong password it warns when one more failure would lock signing in.
+    """
+
+    authentication_form = SignInForm
 
     def get_default_redirect_url(self):
         return landing_url(self.request.user)
+
+    def form_invalid(self, form):
+        username = form.data.get("username", "")
+        left = sign_in_attempts_left(self.request, username) if username and form.data.get("password") else None
+        response = self.render_to_response(
+            self.get_context_data(
+                form=form,
+                last_attempt=left == 1,
+                lockout_minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            )
+        )
+        return _never_cached(response)
+
+
+class SignedOutView(TemplateView):
+    """The confirmation shown after signing out."""
+
+    template_name = "registration/logged_out.html"
 
 
 class ApiTokenForm(forms.Form):

@@ -18,6 +18,7 @@ from csp.models import (
     ReportingPeriod,
     TimeStampedModel,
 )
+from csp.text import shorten
 from priorities.models import Indicator, Priority
 
 
@@ -184,7 +185,7 @@ class Objective(ArchivableModel, TimeStampedModel):
 
     @property
     def short_title(self) -> str:
-        return self.title if len(self.title) <= 80 else self.title[:77].rstrip() + "..."
+        return shorten(self.title, 80)
 
     @property
     def resource_list(self) -> list[str]:

@@ -85,6 +85,21 @@ class ObjectiveLine:
     def is_struck(self) -> bool:
         return self.objective.is_struck
 
+    @property
+    def resources(self) -> str:
+        """The resources as the plan words them ('Existing resources / officer time'), one per line joined."""
+        return "; ".join(self.objective.resource_list)
+
+    @property
+    def cost_words(self) -> str:
+        """The cost when the plan gives no figure: its words ('TBC', 'Officer time'), else 'Not costed'."""
+        return self.objective.cost_text or "Not costed"
+
+
+def _total(amounts) -> Decimal | None:
+    given = [amount for amount in amounts if amount is not None]
+    return sum(given, Decimal(0)) if given else None
+
 
 @dataclass
 class ObjectiveGroup:
@@ -96,12 +111,14 @@ class ObjectiveGroup:
     lines: list[ObjectiveLine]
 
     @property
-    def cost_total(self) -> Decimal:
-        return sum((line.objective.cost_amount or Decimal(0) for line in self.lines if not line.is_struck), Decimal(0))
+    def cost_total(self) -> Decimal | None:
+        """The costs given as figures; None when no live objective gives one ("Not costed", never £0.00)."""
+        return _total(line.objective.cost_amount for line in self.lines if not line.is_struck)
 
     @property
-    def spend_total(self) -> Decimal:
-        return sum((line.spend_to_date or Decimal(0) for line in self.lines if not line.is_struck), Decimal(0))
+    def spend_total(self) -> Decimal | None:
+        """Spend reported in updates; None when none is ("Not reported", never £0.00)."""
+        return _total(line.spend_to_date for line in self.lines if not line.is_struck)
 
 
 def quarters_through(period: ReportingPeriod) -> list[ReportingPeriod]:
@@ -288,8 +305,8 @@ def plan_report_content(job: ReportJob) -> dict:
         "struck": struck,
         "contents": contents,
         "objective_count": len(live),
-        "cost_total": sum((g.cost_total for g in groups), Decimal(0)),
-        "spend_total": sum((g.spend_total for g in groups), Decimal(0)),
+        "cost_total": _total(g.cost_total for g in groups),
+        "spend_total": _total(g.spend_total for g in groups),
         "rag_meanings": [
             (s, plan.partnership.rag_meaning(s)) for s in (RagStatus.GREEN, RagStatus.AMBER, RagStatus.RED)
         ],

@@ -7,6 +7,9 @@ import io
 from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from plans.rules import PRIORITY_PREFETCH, priorities_addressed, priorities_of_plan
 from plans.selectors.status import (
@@ -71,6 +74,28 @@ AREA_COLUMNS = [
     *[PeriodStatus.label(status) for status in STATUS_ORDER],
     "Total",
 ]
+# Excel's largest cell; longer text is cut with this mark at its end, so nobody mistakes it for the whole.
+EXCEL_CELL_LIMIT = 32_767
+CUT_MARK = " … [cut at Excel's 32,767-character limit: the full text is in the CSV and the report]"
+MONEY_COLUMNS = {"Cost", "Spend to date"}
+MONEY_FORMAT = '"£"#,##0.00'
+DATE_COLUMNS = {"Struck on", "Due date", "Period start", "Period end", "Submitted at"}
+DATETIME_COLUMNS = {"Submitted at"}
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+WIDE_COLUMNS = {
+    "Plan",
+    "Objective",
+    "Struck reason",
+    "Target and indicator",
+    "Resources",
+    "How measured",
+    "How evaluated",
+    "Reason for red or amber",
+    "Progress",
+    "Outcome statuses",
+    "Priority",
+}
 # The row of an area export that gives the plan's total, each objective counted once.
 AREA_TOTAL_LABEL = "All objectives (each counted once)"
 
@@ -163,14 +188,51 @@ def report_rows(job: ReportJob) -> tuple[list[str], Iterable[list[object]]]:
     return PLAN_COLUMNS, _plan_rows(job)
 
 
+def fit_excel_cell(value: object) -> object:
+    """Text longer than an Excel cell holds is cut with a visible mark saying so; anything else is left alone."""
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        return value[: EXCEL_CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
+    return value
+
+
+def _column_width(name: str) -> float:
+    if name in WIDE_COLUMNS:
+        return 50
+    if name in MONEY_COLUMNS or name in DATE_COLUMNS:
+        return 14
+    return min(max(len(name) + 2, 12), 30)
+
+
+def _xlsx_cell(sheet, name: str, value: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=fit_excel_cell(neutralise(value)))
+    if name in MONEY_COLUMNS:
+        cell.number_format = MONEY_FORMAT
+    elif name in DATE_COLUMNS:
+        cell.number_format = DATETIME_FORMAT if name in DATETIME_COLUMNS else DATE_FORMAT
+    elif isinstance(value, str) and name in WIDE_COLUMNS:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
 def report_xlsx(job: ReportJob) -> bytes:
-    """The job's data as an Excel workbook."""
+    """The job's data as an Excel workbook: £ and date formats, column widths, a frozen header row with filters."""
     header, rows = report_rows(job)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=job.period.label.replace("/", "-")[:31])
-    sheet.append(header)
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _column_width(name)
+    sheet.freeze_panes = "A2"
+    heading = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        heading.append(cell)
+    sheet.append(heading)
+    count = 0
     for row in rows:
-        sheet.append([neutralise(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, name, value) for name, value in zip(header, row, strict=True)])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from csp.models import Partnership, ReportingPeriod
@@ -27,6 +28,17 @@ def report_jobs_visible_to(user: User) -> QuerySet[ReportJob]:
         .exclude(covered_partnerships__in=hidden)
         .select_related("partnership", "plan", "period", "requested_by", "meeting__group")
     )
+
+
+def latest_report_ids(user: User) -> set[int]:
+    """The newest done report of each kind, plan (or partnership, for an area summary) and period the user sees."""
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("kind"), F("partnership_id"), F("plan_id"), F("period_id")],
+        order_by=[F("finished_at").desc(nulls_last=True), F("id").desc()],
+    )
+    done = report_jobs_visible_to(user).filter(state=ReportJob.State.DONE).annotate(rank=newest_first)
+    return set(done.filter(rank=1).values_list("pk", flat=True))
 
 
 def access_report_job(user: User, pk: int) -> ReportJob:

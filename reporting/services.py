@@ -103,17 +103,38 @@ def report_request(
             raise ValidationError({"plan": "Choose the plan to report on"})
         if plan.period_start > period.end or plan.period_end < period.start:
             raise ValidationError({"period": f"Choose a period within the plan ({plan.period_label or plan})"})
-    job = ReportJob.objects.create(
-        kind=kind,
-        partnership=partnership,
-        plan=plan if kind != ReportJob.Kind.AREA else None,
-        period=period,
-        requested_by=user,
-    )
-    if kind == ReportJob.Kind.AREA:
-        job.covered_partnerships.set(area_partnerships_for(partnership, partnerships_visible_to(user)))
+    plan = plan if kind != ReportJob.Kind.AREA else None
+    covered = area_partnerships_for(partnership, partnerships_visible_to(user)) if kind == ReportJob.Kind.AREA else []
+    # Identical requests queue one job: the partnership's row lock makes a second request wait
+    # until the first has committed its job, then find it.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    waiting = report_job_waiting(kind=kind, partnership=partnership, plan=plan, period=period, covered=covered)
+    if waiting is not None:
+        waiting.already_asked = True
+        return waiting
+    job = ReportJob.objects.create(kind=kind, partnership=partnership, plan=plan, period=period, requested_by=user)
+    if covered:
+        job.covered_partnerships.set(covered)
     _queue_render(job)
     return job
+
+
+def report_job_waiting(
+    *, kind: str, partnership: Partnership, plan: Plan | None, period: ReportingPeriod, covered: list[Partnership]
+) -> ReportJob | None:
+    """A queued or rendering job for the same report (same area for an area summary), if there is one."""
+    jobs = ReportJob.objects.filter(
+        kind=kind,
+        partnership=partnership,
+        plan=plan,
+        period=period,
+        state__in=(ReportJob.State.QUEUED, ReportJob.State.RENDERING),
+    ).prefetch_related("covered_partnerships")
+    wanted = {p.pk for p in covered}
+    for job in jobs:
+        if kind != ReportJob.Kind.AREA or {p.pk for p in job.covered_partnerships.all()} == wanted:
+            return job
+    return None
 
 
 @transaction.atomic
@@ -138,6 +159,24 @@ def report_is_stuck(job: ReportJob, *, now: dt.datetime | None = None) -> bool:
         return False
     limit = settings.CELERY_TASK_TIME_LIMIT + settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
     return (now or timezone.now()) - job.started_at > dt.timedelta(seconds=limit)
+
+
+def report_retry_at(job: ReportJob, *, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When a job whose worker seems to have died will be tried again; None while its render may still be running.
+
+    A render outlives the hard time limit only if its worker died; the broker then hands the job
+    to another worker once the visibility timeout (counted from the start) has passed. If that
+    time has gone by too, the beat sweep fails it at the stuck limit and it can be retried by hand.
+    """
+    if job.state != ReportJob.State.RENDERING or job.started_at is None:
+        return None
+    now = now or timezone.now()
+    if now - job.started_at <= dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT):
+        return None
+    redelivery = job.started_at + dt.timedelta(
+        seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
+    )
+    return redelivery if redelivery > now else None
 
 
 def report_jobs_fail_stuck(*, now: dt.datetime | None = None) -> list[int]:

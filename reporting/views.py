@@ -20,8 +20,14 @@ from plans.selectors.access import access_meeting
 from .exports import report_csv_lines, report_xlsx
 from .forms import ReportRequestForm
 from .models import ReportJob
-from .selectors import access_report_job, can_request_reports, partnerships_for_reports, report_jobs_visible_to
-from .services import meeting_pack_request, report_is_stuck, report_request, report_retry
+from .selectors import (
+    access_report_job,
+    can_request_reports,
+    latest_report_ids,
+    partnerships_for_reports,
+    report_jobs_visible_to,
+)
+from .services import meeting_pack_request, report_is_stuck, report_request, report_retry, report_retry_at
 
 JOBS_PER_PAGE = 25
 
@@ -48,12 +54,16 @@ class ReportListView(LoginRequiredMixin, View):
                 for field, field_errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, field_errors)
             else:
-                messages.success(request, f"{job.get_kind_display()} for {job.period.label} asked for")
+                if getattr(job, "already_asked", False):
+                    messages.info(request, f"{job.get_kind_display()} for {job.period.label} is already being made")
+                else:
+                    messages.success(request, f"{job.get_kind_display()} for {job.period.label} asked for")
                 return redirect("reporting:report_detail", pk=job.pk)
         return self._render(request, form, status=200)
 
     def _render(self, request, form, status=200):
         page = Paginator(report_jobs_visible_to(request.user), JOBS_PER_PAGE).get_page(request.GET.get("page"))
+        latest = latest_report_ids(request.user)
         return render(
             request,
             self.template_name,
@@ -63,6 +73,7 @@ class ReportListView(LoginRequiredMixin, View):
                 "can_request": bool(partnerships_for_reports(request.user)),
                 "page_obj": page,
                 "jobs": page.object_list,
+                "latest_ids": latest,
             },
             status=status,
         )
@@ -88,6 +99,7 @@ def _job_context(request, job: ReportJob) -> dict:
     return {
         "job": job,
         "is_stuck": stuck,
+        "retry_at": report_retry_at(job),
         "can_retry": (job.state == ReportJob.State.FAILED or stuck)
         and can_request_reports(request.user, job.partnership_id),
     }

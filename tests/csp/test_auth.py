@@ -40,7 +40,7 @@ def test_signing_out_ends_the_session(client, user):
     sign_in(client)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert response.url == reverse("login")
+    assert response.url == reverse("signed_out")
     assert client.get(reverse("plans:my_items")).status_code == 302
 
 
