@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from .models import Role
+from .notifications import unread_count
 from .selectors import roles_anywhere
 
 # (url name, label, roles that see it; None = everyone signed in).
@@ -13,6 +14,7 @@ NAVIGATION = [
     ("home", "Plans", None),
     ("plans:my_items", "My items", {Role.LEAD_OFFICER, Role.COORDINATOR}),
     ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
+    ("plans:escalation_list", "Escalations", {Role.GROUP_CHAIR, Role.COORDINATOR}),
     ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
     ("coordinator:audit_home", "Audit", {Role.COORDINATOR}),
     ("csp:api_tokens", "API tokens", None),
@@ -42,4 +44,8 @@ def site(request) -> dict:
     context = {"SERVICE_NAME": "Community safety plans", "DEMO_MODE": settings.DEMO_MODE}
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["nav_items"] = _navigation(request)
+        # One COUNT per page: the unread notifications beside the header's link.
+        context["unread_notifications"] = unread_count(request.user)
+        context["notifications_url"] = reverse("csp:notifications")
+        context["notifications_active"] = request.path.startswith(context["notifications_url"])
     return context

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import browse
+from .views import escalations as escalation_views
 from .views import reviews as review_views
 from .views import updates as update_views
 
@@ -18,5 +19,7 @@ urlpatterns = [
     path("objectives/<int:pk>/comments/", review_views.CommentCreateView.as_view(), name="comment_create"),
     path("objectives/<int:pk>/proposals/", review_views.ProposalCreateView.as_view(), name="proposal_create"),
     path("proposals/<int:pk>/decide/", review_views.ProposalDecideView.as_view(), name="proposal_decide"),
+    path("escalations/", escalation_views.EscalationListView.as_view(), name="escalation_list"),
+    path("escalations/<int:pk>/resolve/", escalation_views.EscalationResolveView.as_view(), name="escalation_resolve"),
     path("groups/<int:pk>/meeting-pack/", review_views.MeetingPackView.as_view(), name="meeting_pack"),
 ]

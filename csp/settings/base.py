@@ -314,6 +314,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
     "fail-stuck-reports": {"task": "reporting.tasks.fail_stuck_reports", "schedule": crontab(minute="*/10")},
+    "notification-digests": {"task": "csp.tasks.email_notification_digests", "schedule": crontab(hour=17, minute=0)},
 }
 
 
