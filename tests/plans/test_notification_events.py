@@ -136,3 +136,21 @@ def test_the_chair_sees_the_proposal_form_on_the_item_page(world, client):
     client.force_login(world.user("chair"))
     response = client.get(f"/plans/objectives/{world.objective.pk}/")
     assert "Propose to strike or change this objective" in response.content.decode()
+
+
+def test_a_reminder_also_shows_in_the_app_without_a_second_email(db, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from plans.services.reminders import reminders_send_due
+
+    item = domestic_abuse_item()
+    before_deadline = dt.date(2014, 10, 7)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send_due(today=before_deadline)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send_due(today=before_deadline)
+    notification = Notification.objects.get(kind=Notification.Kind.REMINDER)
+    assert notification.user == item.lead_user
+    assert notification.title == "Reminder: your Q2 2014/15 updates are due by 14 October 2014"
+    assert notification.email_state == Notification.EmailState.SEPARATE
+    assert len(mail.outbox) == 1  # the reminder's own e-mail, once
