@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from .models import Role
+from .notifications import unread_count
 from .selectors import roles_anywhere
 
 SERVICE_NAME = "Community safety plans"
@@ -16,6 +17,7 @@ NAVIGATION = [
     ("plans:my_items", "My items", {Role.LEAD_OFFICER, Role.COORDINATOR}),
     ("plans:manage", "Manage plans", {Role.COORDINATOR}),
     ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
+    ("plans:escalation_list", "Escalations", {Role.GROUP_CHAIR, Role.COORDINATOR}),
     ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
     ("indicators:list", "Indicators", None),
     ("coordinator:people_home", "People", {Role.COORDINATOR}),
@@ -47,4 +49,8 @@ def site(request) -> dict:
     context = {"SERVICE_NAME": SERVICE_NAME, "DEMO_MODE": settings.DEMO_MODE}
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["nav_items"] = _navigation(request)
+        # One COUNT per page: the unread notifications beside the header's link.
+        context["unread_notifications"] = unread_count(request.user)
+        context["notifications_url"] = reverse("csp:notifications")
+        context["notifications_active"] = request.path.startswith(context["notifications_url"])
     return context

@@ -316,3 +316,70 @@ class ReportingPeriod(models.Model):
 # API tokens live with their services and authentication (csp/tokens.py); imported here so the
 # app's models are all registered when models.py loads.
 from .tokens import ApiToken  # noqa: E402,F401
+
+
+class Notification(models.Model):
+    """Something a user is told about: shown in the app, and e-mailed at once or in the daily digest.
+
+    `key` names the event (one row per user and event), so telling someone twice about the same event
+    records nothing new. The e-mail is claimed (`email_state` 'sending') before it goes, so two
+    senders never both send it.
+    """
+
+    class Kind(models.TextChoices):
+        UPDATE_SUBMITTED = "update_submitted", "Update submitted"
+        UPDATE_RETURNED = "update_returned", "Update returned"
+        UPDATE_APPROVED = "update_approved", "Update approved"
+        ESCALATED = "escalated", "Escalated to the board"
+        ESCALATION_RESOLVED = "escalation_resolved", "Escalation resolved"
+        PROPOSAL_MADE = "proposal_made", "Proposal made"
+        PROPOSAL_DECIDED = "proposal_decided", "Proposal decided"
+        REPORT_READY = "report_ready", "Report ready"
+        REMINDER = "reminder", "Reminder"
+
+    class EmailState(models.TextChoices):
+        PENDING = "pending", "Waiting to be e-mailed"
+        SENDING = "sending", "Being e-mailed"
+        SENT = "sent", "E-mailed"
+        NOT_SENT = "not_sent", "Not e-mailed (no address)"
+        SEPARATE = "separate", "E-mailed by its own message (a reminder)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True, help_text="A path in the app, e.g. /plans/objectives/1/.")
+    key = models.CharField(max_length=200, help_text="The event: one notification per user and key.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.PENDING)
+    email_claimed_by = models.CharField(max_length=100, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_notification_per_event")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(fields=["email_state"], name="notification_email_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a user wants notifications e-mailed; no row means at once."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", "Straight away, one e-mail each"
+        DAILY = "daily", "Once a day, in one digest"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_delivery_display()}"

@@ -129,3 +129,14 @@ def reporting_periods_visible_to(user: User) -> QuerySet[ReportingPeriod]:
 
 def memberships_visible_to(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(partnership__in=partnership_ids_visible_to(user))
+
+
+def users_with_role(partnership_id: int, *roles: str) -> QuerySet:
+    """Active users holding one of `roles` in the partnership: whom to tell about its events."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__partnership_id=partnership_id, memberships__roles__role__in=roles)
+        .distinct()
+    )

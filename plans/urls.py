@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import browse, editor
+from .views import escalations as escalation_views
 from .views import inbox as inbox_views
 from .views import meetings as meeting_views
 from .views import public as public_views
@@ -46,4 +47,6 @@ urlpatterns = [
     path("objectives/<int:objective_pk>/move/", editor.ObjectiveMoveView.as_view(), name="objective_move"),
     path("objectives/<int:objective_pk>/strike/", editor.ObjectiveStrikeView.as_view(), name="objective_strike"),
     path("objectives/<int:objective_pk>/archive/", editor.ObjectiveArchiveView.as_view(), name="objective_archive"),
+    path("escalations/", escalation_views.EscalationListView.as_view(), name="escalation_list"),
+    path("escalations/<int:pk>/resolve/", escalation_views.EscalationResolveView.as_view(), name="escalation_resolve"),
 ]

@@ -10,14 +10,14 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from csp.models import Membership, Partnership, ReportingPeriod, Role
-from csp.selectors import User, partnerships_visible_to
+from csp.models import Notification, Partnership, ReportingPeriod, Role
+from csp.notifications import notify
+from csp.selectors import User, partnerships_visible_to, users_with_role
 from plans.models import Meeting, Plan
 from plans.selectors.browse import current_period_for
 
@@ -265,8 +265,7 @@ def report_render(*, job_id: int) -> ReportJob:
         job.failure_reason = ""
         job.finished_at = timezone.now()
         job.save()
-        if job.is_automatic:
-            transaction.on_commit(lambda: _tell_analysts(job.pk))
+        _notify_ready(job)
     return job
 
 
@@ -278,28 +277,21 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
-def _tell_analysts(job_id: int) -> None:
-    job = ReportJob.objects.select_related("partnership", "plan", "period").get(pk=job_id)
-    emails = sorted(
-        {
-            m.user.email
-            for m in Membership.objects.filter(partnership=job.partnership, roles__role=Role.ANALYST).select_related(
-                "user"
-            )
-            if m.user.email and m.user.is_active
-        }
-    )
-    if not emails:
-        return
-    url = settings.SITE_URL.rstrip("/") + reverse("reporting:report_detail", args=[job.pk])
-    send_mail(
-        subject=f"{job.title} is ready",
-        message=(
-            f"The {job.get_kind_display().lower()} for {job.period.label} was produced after the update deadline.\n\n"
-            f"Read or download it here: {url}\n"
-        ),
-        from_email=None,
-        recipient_list=emails,
+def _notify_ready(job: ReportJob) -> None:
+    """Tell whoever asked for the report (the partnership's analysts for a scheduled one) that it is ready."""
+    if job.is_automatic:
+        users = list(users_with_role(job.partnership_id, Role.ANALYST))
+        text = f"The {job.get_kind_display().lower()} for {job.period.label} was produced after the update deadline."
+    else:
+        users = [job.requested_by] if job.requested_by_id else []
+        text = f"The {job.get_kind_display().lower()} you asked for is ready to read or download."
+    notify(
+        users=users,
+        kind=Notification.Kind.REPORT_READY,
+        title=f"{job.title} is ready",
+        text=text,
+        url=reverse("reporting:report_detail", args=[job.pk]),
+        key=f"report:{job.pk}:ready",
     )
 
 

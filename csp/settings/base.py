@@ -316,6 +316,7 @@ CELERY_BEAT_SCHEDULE = {
     "fail-stuck-reports": {"task": "reporting.tasks.fail_stuck_reports", "schedule": crontab(minute="*/10")},
     # The yearly cycle: next year's quarters, halves and year exist before next year's plan needs them.
     "reporting-periods": {"task": "csp.tasks.ensure_reporting_periods", "schedule": crontab(hour=5, minute=15)},
+    "notification-digests": {"task": "csp.tasks.email_notification_digests", "schedule": crontab(hour=17, minute=0)},
 }
 # Days before 1 April from which next year's reporting periods are created (90: early January).
 CSP_NEXT_YEAR_PERIODS_DAYS_BEFORE = env.int("CSP_NEXT_YEAR_PERIODS_DAYS_BEFORE", default=90)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from csp.api.filters import MAX_ID, id_filter, small_number_filter
 from csp.models import RagStatus
 
-from ..models import ConsultationActivity, Objective, Plan, QuarterlyUpdate, Review, Section
+from ..models import ConsultationActivity, Escalation, Objective, Plan, QuarterlyUpdate, Review, Section
 from ..rules import addresses_priority_q, led_by_agency_q, objective_overdue_q
 from ..selectors.status import PeriodStatus
 
@@ -111,3 +111,17 @@ class ReviewFilter(django_filters.FilterSet):
     class Meta:
         model = Review
         fields = ["update", "objective", "plan", "period", "decision"]
+
+
+class EscalationFilter(django_filters.FilterSet):
+    objective = id_filter("objective", "Objective id")
+    plan = id_filter("objective__plan", "Plan id")
+    board = id_filter("board", "Board (Responsible Authorities Group) id")
+    update = id_filter("update", "Quarterly update id")
+    resolved = django_filters.BooleanFilter(
+        field_name="resolved_at", lookup_expr="isnull", exclude=True, label="true: resolved; false: still open"
+    )
+
+    class Meta:
+        model = Escalation
+        fields = ["objective", "plan", "board", "update", "resolved"]

@@ -18,6 +18,7 @@ from priorities.selectors import indicators_visible_to, priorities_visible_to
 from ..models import (
     Action,
     ConsultationActivity,
+    Escalation,
     ExpectedOutcome,
     Milestone,
     Objective,
@@ -485,3 +486,34 @@ class ReviewSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
         model = Review
         fields = ["id", "update", "decision", "comment", "reviewer", "created_at"]
         read_only_fields = ["reviewer"]
+
+
+class EscalationSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
+    """An item raised to the board, and the board's decision once resolved (read-only: resolve with the action)."""
+
+    partnership_path = "objective.plan.partnership"
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "id",
+            "objective",
+            "update",
+            "board",
+            "note",
+            "raised_by",
+            "raised_at",
+            "meeting_date",
+            "resolved_at",
+            "resolved_by",
+            "resolution",
+            "minute_reference",
+        ]
+        read_only_fields = fields
+
+
+class EscalationResolveSerializer(serializers.Serializer):
+    """The board's decision and the minute that records it."""
+
+    decision = serializers.CharField(allow_blank=False, trim_whitespace=True)
+    minute_reference = serializers.CharField(allow_blank=False, trim_whitespace=True)

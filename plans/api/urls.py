@@ -11,5 +11,6 @@ router.register("consultation-activities", views.ConsultationActivityViewSet, ba
 router.register("objectives", views.ObjectiveViewSet, basename="objective")
 router.register("updates", views.QuarterlyUpdateViewSet, basename="update")
 router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("escalations", views.EscalationViewSet, basename="escalation")
 
 urlpatterns = router.urls

@@ -13,13 +13,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from csp.api.archive import ArchiveOnDeleteMixin
-from csp.api.base import Conflict, ScopedModelViewSet
-from csp.api.concurrency import IF_MATCH, PreconditionFailed
+from csp.api.base import Conflict, ScopedModelViewSet, ScopedReadOnlyViewSet
+from csp.api.concurrency import IF_MATCH, ETagMixin, PreconditionFailed
 from csp.models import Role
 from csp.selectors import REVIEWER_ROLES
 
 from ..models import QuarterlyUpdate, Review
 from ..rules import plan_check_writable
+from ..selectors.access import escalations_visible_to
+from ..services.escalations import escalation_resolve
 from ..services.reviews import update_approve, update_escalate, update_return
 from ..services.updates import OutcomeInput, StaleUpdate, UpdateInput, UpdateLocked, update_save_draft, update_submit
 from . import filters, selectors, serializers
@@ -223,3 +225,44 @@ class ReviewViewSet(ArchiveOnDeleteMixin, ScopedModelViewSet):
             else:
                 update_escalate(reviewer=reviewer, update=update, note=comment)
         serializer.instance = self.get_queryset().filter(update=update, reviewer=reviewer).latest("pk")
+
+
+class EscalationViewSet(ScopedReadOnlyViewSet):
+    """Items raised to the board; POST .../resolve/ records the board's decision and minute (chair or coordinator).
+
+    The resolve action follows the other writes: the row is locked, then If-Match (the ETag of a
+    GET) is checked, so a stale resolve gets 412.
+    """
+
+    serializer_class = serializers.EscalationSerializer
+    filterset_class = filters.EscalationFilter
+    ordering_fields = ["raised_at", "meeting_date", "resolved_at"]
+    ordering = ["raised_at", "pk"]
+
+    # The same If-Match checks as every other write (csp.api.concurrency.ETagMixin), without its CRUD routes.
+    current_etag = ETagMixin.current_etag
+    check_if_match = ETagMixin.check_if_match
+    get_object_for_write = ETagMixin.get_object_for_write
+
+    def get_queryset(self):
+        return escalations_visible_to(self.request.user).filter(archived_at__isnull=True)
+
+    @extend_schema(
+        request=serializers.EscalationResolveSerializer,
+        responses=serializers.EscalationSerializer,
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"], serializer_class=serializers.EscalationSerializer)
+    def resolve(self, request, pk=None):
+        """Record the board's decision and its minute reference; refused (400) once resolved."""
+        payload = serializers.EscalationResolveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with transaction.atomic():
+            escalation = self.get_object_for_write()
+            escalation_resolve(
+                user=request.user,
+                escalation=escalation,
+                decision=payload.validated_data["decision"],
+                minute_reference=payload.validated_data["minute_reference"],
+            )
+        return self.with_etag(Response(self.get_serializer(self.get_queryset().get(pk=escalation.pk)).data))

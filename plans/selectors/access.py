@@ -8,12 +8,21 @@ tests/csp/test_access_lint.py rejects a bare `Model.objects.get(` in views and A
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from csp.models import Group, Role
-from csp.selectors import EDITOR_ROLES, User, has_role, partnership_ids_visible_to, people_of, roles_by_partnership
+from csp.selectors import (
+    EDITOR_ROLES,
+    User,
+    has_role,
+    partnership_ids_visible_to,
+    people_of,
+    roles_by_partnership,
+    users_with_role,
+)
 
 from ..models import ActionLogItem, ChangeProposal, Escalation, Meeting, Objective, Plan, QuarterlyUpdate, Section
 
@@ -97,6 +106,16 @@ def escalations_visible_to(user: User) -> QuerySet[Escalation]:
     )
 
 
+def open_escalations_visible_to(user: User) -> QuerySet[Escalation]:
+    """Escalations not yet resolved, on live items the user may see, for the board's next meeting first."""
+    return (
+        escalations_visible_to(user)
+        .filter(resolved_at__isnull=True, archived_at__isnull=True, objective__archived_at__isnull=True)
+        .select_related("update__period", "board__partnership")
+        .order_by("meeting_date", "raised_at", "pk")
+    )
+
+
 def access_escalation(user: User, pk: int) -> Escalation:
     """An escalation the user may see (else 404: another partnership's escalation does not exist for them)."""
     return get_object_or_404(escalations_visible_to(user), pk=pk)
@@ -126,11 +145,36 @@ def chairs_group_of(user: User, objective: Objective) -> bool:
     """The user chairs a group that owns the objective (its lead groups, else the plan's group)."""
     if not user.is_authenticated:
         return False
-    groups = objective.lead_groups.all()
-    owning = Q(pk__in=groups.values("pk"))
+    return Group.objects.filter(_owning_groups_q(objective), chair__user=user).exists()
+
+
+def _owning_groups_q(objective: Objective) -> Q:
+    owning = Q(pk__in=objective.lead_groups.all().values("pk"))
     if objective.plan.owning_group_id:
         owning |= Q(pk=objective.plan.owning_group_id)
-    return Group.objects.filter(owning, chair__user=user).exists()
+    return owning
+
+
+def reviewers_of(objective: Objective) -> QuerySet:
+    """The users who review the objective's updates as chairs (can_review's chairs); its coordinators when none."""
+    partnership_id = objective.plan.partnership_id
+    chaired = Group.objects.filter(_owning_groups_q(objective)).values("chair__user")
+    chairs = users_with_role(partnership_id, Role.GROUP_CHAIR).filter(pk__in=chaired)
+    return chairs if chairs.exists() else users_with_role(partnership_id, Role.COORDINATOR)
+
+
+def lead_officer_users_of(objective: Objective) -> QuerySet:
+    """The active users linked to the objective's named lead officers."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, people__objective_leads__objective=objective, people__archived_at__isnull=True)
+        .distinct()
+    )
+
+
+def can_propose(user: User, objective: Objective) -> bool:
+    """Lead officers, the chairs who review the item and coordinators may propose to strike or change it."""
+    return can_edit_update(user, objective) or can_review(user, objective)
 
 
 def can_resolve_escalation(user: User, escalation: Escalation) -> bool:

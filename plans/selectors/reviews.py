@@ -364,7 +364,8 @@ class ItemPermissions:
 
     @property
     def propose(self) -> bool:
-        return self.write_update
+        # can_propose: lead officers, reviewing chairs and coordinators.
+        return self.review or self.write_update
 
 
 def item_permissions(user: User, objective: Objective) -> ItemPermissions:

@@ -11,6 +11,7 @@ from csp.limits import text_length_check
 
 from ..models import Escalation
 from ..selectors.access import can_resolve_escalation
+from .notifications import notify_escalation_resolved
 
 
 @transaction.atomic
@@ -37,4 +38,5 @@ def escalation_resolve(
     escalation.resolved_at = timezone.now()
     escalation._history_user = user
     escalation.save()
+    notify_escalation_resolved(escalation)
     return escalation

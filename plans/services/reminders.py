@@ -32,7 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from csp.models import Partnership, Person, ReportingPeriod
+from csp.models import Notification, Partnership, Person, ReportingPeriod
+from csp.notifications import notify, users_of_people
 
 from ..models import Objective, ObjectiveLead, Plan, QuarterlyUpdate, Reminder
 from ..selectors.access import LIVE_UPDATE
@@ -121,9 +122,23 @@ def _record(*, person: Person, due: DueReminder, objectives: list[Objective]) ->
                 person=person, period=due.period, kind=due.kind, email=_address_of(person)
             )
             reminder.objectives.set(objectives)
+            _show_in_app(reminder, objectives)
     except IntegrityError:
         return None
     return reminder
+
+
+def _show_in_app(reminder: Reminder, objectives: list[Objective]) -> None:
+    """The reminder also appears on the lead officer's notifications page; its e-mail is the reminder's own."""
+    notify(
+        users=users_of_people([reminder.person]),
+        kind=Notification.Kind.REMINDER,
+        title=_subject(reminder),
+        text="Items without a submitted update: " + "; ".join(str(objective) for objective in objectives),
+        url=reverse("plans:my_items"),
+        key=f"reminder:{reminder.pk}",
+        email=False,
+    )
 
 
 def reminders_record_due(*, partnership_id: int, today: dt.date) -> list[int]:
@@ -169,6 +184,14 @@ def _claim(*, reminder_id: int, claim: str) -> bool:
     return claimed == 1
 
 
+def _subject(reminder: Reminder) -> str:
+    period = reminder.period
+    deadline = date_format(period.update_deadline, "j F Y")
+    if reminder.kind == Reminder.Kind.AFTER_DEADLINE:
+        return f"Overdue: your {period} updates were due on {deadline}"
+    return f"Reminder: your {period} updates are due by {deadline}"
+
+
 def _message(reminder: Reminder, connection) -> EmailMultiAlternatives:
     site = settings.SITE_URL.rstrip("/")
     period = reminder.period
@@ -184,13 +207,8 @@ def _message(reminder: Reminder, connection) -> EmailMultiAlternatives:
         "my_items_url": site + reverse("plans:my_items"),
         "is_after": reminder.kind == Reminder.Kind.AFTER_DEADLINE,
     }
-    deadline = date_format(period.update_deadline, "j F Y")
-    if reminder.kind == Reminder.Kind.AFTER_DEADLINE:
-        subject = f"Overdue: your {period} updates were due on {deadline}"
-    else:
-        subject = f"Reminder: your {period} updates are due by {deadline}"
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=_subject(reminder),
         body=render_to_string("plans/email/update_reminder.txt", context),
         to=[reminder.email],
         connection=connection,

@@ -8,24 +8,26 @@ message for the person; a refusal on rights is PermissionDenied.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from csp.limits import text_length_check
 
 from ..models import ChangeProposal, Comment, Escalation, Objective, QuarterlyUpdate, Review
 from ..rules import plan_check_writable
-from ..selectors.access import can_edit_update, can_review
+from ..selectors.access import can_propose, can_review
 from ..selectors.reviews import board_of, can_comment
 from ..selectors.status import update_counts
+from .notifications import (
+    notify_escalated,
+    notify_proposal_decided,
+    notify_proposal_made,
+    notify_update_approved,
+    notify_update_returned,
+)
 
 
 def _lock_update(update: QuarterlyUpdate) -> QuarterlyUpdate:
@@ -60,33 +62,6 @@ def _decide(update: QuarterlyUpdate, *, reviewer: AbstractBaseUser, state: str, 
     update.save()
 
 
-def _return_recipients(update: QuarterlyUpdate) -> list[str]:
-    """The lead officers of the item and whoever submitted the update."""
-    addresses = set()
-    for lead in update.objective.leads.select_related("person__user"):
-        person = lead.person
-        address = person.email or (person.user.email if person.user_id else "")
-        if address:
-            addresses.add(address)
-    for user in (update.submitted_by, update.author):
-        if user is not None and user.email:
-            addresses.add(user.email)
-    return sorted(addresses)
-
-
-def _send_return_email(*, update_id: int, recipients: list[str]) -> None:
-    update = QuarterlyUpdate.objects.select_related("objective__plan", "period", "reviewed_by").get(pk=update_id)
-    context = {
-        "update": update,
-        "objective": update.objective,
-        "reviewer_name": update.reviewed_by.get_full_name() or update.reviewed_by.get_username(),
-        "item_url": settings.SITE_URL.rstrip("/") + reverse("plans:objective_detail", args=[update.objective_id]),
-    }
-    subject = render_to_string("plans/email/review_returned_subject.txt", context).strip()
-    body = render_to_string("plans/email/review_returned.txt", context)
-    send_mail(subject, body, None, recipients)
-
-
 @transaction.atomic
 def update_approve(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, comment: str = "") -> QuarterlyUpdate:
     """Approve a submitted update; its author may not approve it."""
@@ -98,12 +73,13 @@ def update_approve(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, comme
     text_length_check(Review, "comment", comment, "The comment")
     _decide(update, reviewer=reviewer, state=QuarterlyUpdate.State.APPROVED, comment=comment)
     Review.objects.create(update=update, decision=Review.Decision.APPROVED, comment=comment, reviewer=reviewer)
+    notify_update_approved(update, reviewer=reviewer)
     return update
 
 
 @transaction.atomic
 def update_return(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, comment: str) -> QuarterlyUpdate:
-    """Return a submitted update to its lead officers with a comment; they are e-mailed once it is saved."""
+    """Return a submitted update to its lead officers with a comment; they are notified (and e-mailed) on commit."""
     update = _lock_update(update)
     _check_reviewer(reviewer, update.objective)
     _check_not_own(reviewer, update)
@@ -114,9 +90,7 @@ def update_return(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, commen
     text_length_check(Review, "comment", comment, "The comment")
     _decide(update, reviewer=reviewer, state=QuarterlyUpdate.State.RETURNED, comment=comment)
     Review.objects.create(update=update, decision=Review.Decision.RETURNED, comment=comment, reviewer=reviewer)
-    recipients = _return_recipients(update)
-    if recipients:
-        transaction.on_commit(partial(_send_return_email, update_id=update.pk, recipients=recipients))
+    notify_update_returned(update, reviewer=reviewer)
     return update
 
 
@@ -141,6 +115,7 @@ def update_escalate(*, reviewer: AbstractBaseUser, update: QuarterlyUpdate, note
         objective=objective, update=update, board=board, note=note, raised_by=reviewer, meeting_date=board.next_meeting
     )
     Review.objects.create(update=update, decision=Review.Decision.ESCALATED, comment=note, reviewer=reviewer)
+    notify_escalated(escalation)
     return escalation
 
 
@@ -163,9 +138,11 @@ def proposal_create(
     proposed_change: str = "",
     **proposed: str,
 ) -> ChangeProposal:
-    """A lead officer proposes to strike or change an objective, with a reason, for the chair to decide."""
-    if not can_edit_update(proposer, objective):
-        raise PermissionDenied("Only a lead officer of this item, or a coordinator, may propose a change.")
+    """A lead officer, a reviewing chair or a coordinator proposes to strike or change an objective; a chair decides."""
+    if not can_propose(proposer, objective):
+        raise PermissionDenied(
+            "Only a lead officer of this item, a chair who reviews it, or a coordinator, may propose a change."
+        )
     plan_check_writable(objective.plan)
     if kind not in ChangeProposal.Kind.values:
         raise ValidationError("Choose whether to strike or change the objective.")
@@ -188,7 +165,7 @@ def proposal_create(
         text_length_check(ChangeProposal, name, value, str(ChangeProposal._meta.get_field(name).verbose_name))
     if ChangeProposal.objects.filter(objective=objective, kind=kind, decision=ChangeProposal.Decision.PENDING).exists():
         raise ValidationError("A proposal of this kind is already waiting for a decision.")
-    return ChangeProposal.objects.create(
+    proposal = ChangeProposal.objects.create(
         objective=objective,
         kind=kind,
         reason=reason,
@@ -196,6 +173,8 @@ def proposal_create(
         proposed_by=proposer,
         **proposed,
     )
+    notify_proposal_made(proposal)
+    return proposal
 
 
 def _apply_change(proposal: ChangeProposal, *, decider: AbstractBaseUser) -> Objective:
@@ -248,6 +227,7 @@ def proposal_decide(
         objective.save()
     elif approve and proposal.kind == ChangeProposal.Kind.CHANGE:
         _apply_change(proposal, decider=reviewer)
+    notify_proposal_decided(proposal)
     return proposal
 
 

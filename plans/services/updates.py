@@ -23,6 +23,7 @@ from priorities.selectors import suggestions_for_outcomes
 from ..models import Objective, OutcomeStatus, QuarterlyUpdate
 from ..rules import plan_check_writable, update_period_error
 from ..selectors.access import can_edit_update
+from .notifications import notify_update_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -205,4 +206,6 @@ def update_submit(
     update.is_late = bool(period.update_deadline and today > period.update_deadline)
     update.submitted_at = timezone.now()
     update.submitted_by = user
-    return _write(update=update, objective=objective, data=data, user=user, state=QuarterlyUpdate.State.SUBMITTED)
+    update = _write(update=update, objective=objective, data=data, user=user, state=QuarterlyUpdate.State.SUBMITTED)
+    notify_update_submitted(update, by=user)
+    return update

@@ -20,7 +20,13 @@ from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
 from ..models import ChangeProposal, Objective, QuarterlyUpdate
 from ..rules import overdue_reference_date, plan_is_read_only
-from ..selectors.access import LIVE_OBJECTIVE, access_change_proposal, access_objective, access_update
+from ..selectors.access import (
+    LIVE_OBJECTIVE,
+    access_change_proposal,
+    access_objective,
+    access_update,
+    open_escalations_visible_to,
+)
 from ..selectors.browse import current_period_for
 from ..selectors.reviews import (
     ItemPermissions,
@@ -178,6 +184,7 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
             "list_label": _list_label(filterset),
             "pagination": _pagination(page),
             "groups": groups_for_meeting_packs(user=self.request.user, partnership_id=plan.partnership_id),
+            "escalations": list(open_escalations_visible_to(self.request.user).filter(objective__plan=plan)),
         }
 
     def _chosen_plan(self, plans):
