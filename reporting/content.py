@@ -9,13 +9,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from csp.models import Partnership, RagStatus, ReportingPeriod
 from plans.models import ExpectedOutcome, Meeting, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
-from plans.rules import objective_overdue_q, overdue_reference_date
+from plans.rules import objective_overdue_q, overdue_reference_date, priorities_of_plan
 from plans.selectors.access import LIVE_OBJECTIVE
 from plans.selectors.meetings import meeting_pack_for
 from plans.selectors.status import (
@@ -26,8 +26,10 @@ from plans.selectors.status import (
     period_status,
     update_counts,
 )
+from priorities.models import Indicator
+from priorities.selectors import indicator_summaries
 
-from .charts import status_bar_chart
+from .charts import indicator_trend_chart, status_bar_chart
 from .models import ReportJob
 from .selectors import (
     PriorityStatusCounts,
@@ -263,6 +265,30 @@ def _latest_reported_quarter(plan: Plan, quarters: list[ReportingPeriod]) -> Rep
     return next((q for q in reversed(quarters) if q.pk in reported), quarters[-1])
 
 
+def plan_indicators(plan: Plan, period: ReportingPeriod) -> list:
+    """The plan's indicators (of its priorities, or linked to its outcomes) with readings up to the period's end.
+
+    Each is a priorities.selectors.IndicatorSummary with a trend chart; a constant number of queries.
+    """
+    indicators = (
+        Indicator.objects.filter(
+            Q(priority__in=priorities_of_plan(plan).values("pk")) | Q(outcomes__objective__plan=plan)
+        )
+        .distinct()
+        .select_related("priority")
+        .order_by("priority__position", "code", "name")
+    )
+    summaries = indicator_summaries(indicators)
+    for summary in summaries:
+        summary.points = [p for p in summary.points if p.period_end and p.period_end <= period.end]
+        summary.chart = indicator_trend_chart(
+            title=f"{summary.indicator}: figures against target to {period.label}",
+            points=summary.points,
+            unit=summary.indicator.get_unit_display(),
+        )
+    return summaries
+
+
 def plan_report_content(job: ReportJob) -> dict:
     """The board, Responsible Authorities Group or PCC report of a plan for the job's period."""
     plan, period = job.plan, job.period
@@ -283,6 +309,9 @@ def plan_report_content(job: ReportJob) -> dict:
     contents = [("summary", "Summary")]
     if job.kind == ReportJob.Kind.BOARD:
         contents.append(("exceptions", "Exceptions: red and amber"))
+    indicators = plan_indicators(plan, status_period)
+    if indicators:
+        contents.append(("indicators", "Indicators"))
     if job.kind == ReportJob.Kind.PCC:
         contents.append(("budget", "Budget"))
     contents += [(group.anchor, group.label) for group in groups]
@@ -301,6 +330,7 @@ def plan_report_content(job: ReportJob) -> dict:
         "summary": summary,
         "chart_svg": _counts_chart(summary.rows, f"Objectives by status and priority, {status_period.label}"),
         "exceptions": sorted((line for line in live if line.needs_reason), key=_status_sort_key),
+        "indicators": indicators,
         "groups": groups,
         "struck": struck,
         "contents": contents,

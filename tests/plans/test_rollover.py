@@ -15,10 +15,10 @@ from django.urls import reverse
 from csp.models import Agency, ReportingPeriod, Role
 from csp.services import next_year_periods_due, reporting_periods_ensure, reporting_periods_ensure_all
 from csp.tasks import ensure_reporting_periods
-from plans.api.services import objective_update_with_parts
 from plans.models import Objective, ObjectiveLead, Plan
 from plans.rules import PlanReadOnly, carries_forward_q, objective_carry_forward_reason, plan_is_read_only
 from plans.selectors.rollover import objective_years
+from plans.services.plans import objective_update, section_create
 from plans.services.reviews import comment_create, proposal_create, proposal_decide, update_approve
 from plans.services.rollover import _copy_leads, plan_rollover_preview, plan_start_next_year
 from plans.services.updates import UpdateInput, update_save_draft
@@ -366,9 +366,10 @@ WRITES = {
     "approve": lambda w: update_approve(reviewer=w.user("chair"), update=w.update),
     "propose": lambda w: proposal_create(proposer=w.user("lead"), objective=w.objective, kind="strike", reason="Done"),
     "comment": lambda w: comment_create(author=w.user("chair"), objective=w.objective, text="Noted"),
-    "objective API service": lambda w: objective_update_with_parts(
-        objective=w.objective, fields={"title": "New"}, m2m={}, parts={}
+    "objective service (pages and API)": lambda w: objective_update(
+        user=None, objective=w.objective, fields={"title": "New"}
     ),
+    "section service (pages and API)": lambda w: section_create(user=None, plan=w.plan, fields={"title": "New"}),
 }
 
 
