@@ -149,6 +149,13 @@ class PackItem:
         return self.update is not None and self.update.state == QuarterlyUpdate.State.SUBMITTED
 
     @property
+    def may_escalate_approved(self) -> bool:
+        """An approved update can still go to the board from the pack, once (no open escalation of it)."""
+        if self.update is None or self.update.state != QuarterlyUpdate.State.APPROVED:
+            return False
+        return not any(e.update_id == self.update.pk and e.resolved_at is None for e in self.escalations)
+
+    @property
     def is_late(self) -> bool:
         return self.is_overdue or bool(self.update and self.update.is_late)
 
