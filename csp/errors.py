@@ -90,6 +90,9 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+            # A file upload (evidence): the file's own limit is checked by its service.
+            limit += settings.CSP_EVIDENCE_MAX_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -620,3 +622,31 @@ class ActionLogItem(TimeStampedModel):
     @property
     def owner_name(self) -> str:
         return self.owner_text or (str(self.owner) if self.owner_id else "")
+
+
+def evidence_path(evidence: UpdateEvidence, filename: str) -> str:
+    # A random name: the file's own name is kept in the row, never trusted as a path.
+    return f"evidence/{evidence.update.objective.plan.partnership_id}/{evidence.update_id}/{uuid.uuid4().hex}"
+
+
+class UpdateEvidence(ArchivableModel):
+    """A file a lead officer attaches to a quarterly update as evidence (a report, a photo, a spreadsheet).
+
+    Stored privately; served only through the authorised view, as an attachment.
+    """
+
+    update = models.ForeignKey(QuarterlyUpdate, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    filename = models.CharField(max_length=255, help_text="The name the file had on the uploader's computer.")
+    content_type = models.CharField(max_length=100, help_text="Found from the file's content, not its name.")
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

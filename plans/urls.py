@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import browse, editor
 from .views import escalations as escalation_views
+from .views import evidence as evidence_views
 from .views import inbox as inbox_views
 from .views import meetings as meeting_views
 from .views import public as public_views
@@ -23,6 +24,9 @@ urlpatterns = [
     path("review/inbox/", inbox_views.ReviewInboxView.as_view(), name="review_inbox"),
     path("review/", review_views.ReviewDashboardView.as_view(), name="review_dashboard"),
     path("updates/<int:pk>/review/", review_views.UpdateReviewView.as_view(), name="update_review"),
+    path("updates/<int:pk>/evidence/", evidence_views.EvidenceView.as_view(), name="update_evidence"),
+    path("evidence/<int:pk>/download/", evidence_views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("evidence/<int:pk>/remove/", evidence_views.EvidenceRemoveView.as_view(), name="evidence_remove"),
     path("objectives/<int:pk>/comments/", review_views.CommentCreateView.as_view(), name="comment_create"),
     path("objectives/<int:pk>/proposals/", review_views.ProposalCreateView.as_view(), name="proposal_create"),
     path("proposals/<int:pk>/decide/", review_views.ProposalDecideView.as_view(), name="proposal_decide"),

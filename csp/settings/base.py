@@ -258,6 +258,9 @@ CSP_BEAT_LOCK_SECONDS = env.int("CSP_BEAT_LOCK_SECONDS", default=3600)
 CSP_API_REQUIRE_IF_MATCH = env.bool("CSP_API_REQUIRE_IF_MATCH", default=False)
 # Largest request body (bytes) a page form or an API request may send; bigger gets 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CSP_MAX_REQUEST_BYTES", default=2_621_440)
+# Largest evidence file a lead officer may attach to an update (bytes); a file upload's request may
+# be this much larger than the limit above.
+CSP_EVIDENCE_MAX_BYTES = env.int("CSP_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

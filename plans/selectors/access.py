@@ -24,7 +24,17 @@ from csp.selectors import (
     users_with_role,
 )
 
-from ..models import ActionLogItem, ChangeProposal, Escalation, Meeting, Objective, Plan, QuarterlyUpdate, Section
+from ..models import (
+    ActionLogItem,
+    ChangeProposal,
+    Escalation,
+    Meeting,
+    Objective,
+    Plan,
+    QuarterlyUpdate,
+    Section,
+    UpdateEvidence,
+)
 
 # Not archived, nor inside something archived: the one definition lists, counts and reports filter by.
 LIVE_PLAN = Q(archived_at__isnull=True)
@@ -281,3 +291,15 @@ def access_section(user: User, pk: int, *, for_change: bool = False) -> Section:
     if for_change and not can_change_plan_content(user, section.plan.partnership_id):
         _refuse("Only a coordinator of this partnership can change its plans.")
     return section
+
+
+def evidence_visible_to(user: User) -> QuerySet[UpdateEvidence]:
+    """Evidence on the updates the user may see (never archived evidence)."""
+    return UpdateEvidence.objects.filter(update__in=updates_visible_to(user), archived_at__isnull=True)
+
+
+def access_evidence(user: User, pk: int) -> UpdateEvidence:
+    """Evidence the user may see (else 404: another partnership's, or archived)."""
+    return get_object_or_404(
+        evidence_visible_to(user).select_related("update__objective__plan__partnership", "update__period"), pk=pk
+    )

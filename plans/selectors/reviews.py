@@ -44,6 +44,7 @@ from ..models import (
     QuarterlyUpdate,
     Review,
     Section,
+    UpdateEvidence,
 )
 from ..rules import (
     milestone_overdue_q,
@@ -195,6 +196,7 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
             queryset=Review.objects.filter(archived_at__isnull=True).select_related("reviewer").order_by("created_at"),
         ),
         Prefetch("milestones_met"),
+        Prefetch("evidence", queryset=UpdateEvidence.objects.filter(archived_at__isnull=True), to_attr="live_evidence"),
     )
     # Readable by id even when archived (the page says so); lists and counts leave archived items out.
     queryset = objectives_visible_to(user, include_archived=True).select_related(
