@@ -16,6 +16,7 @@ from django.db import models, transaction
 from csp.limits import text_limits_check
 
 from ..models import Action, ExpectedOutcome, Milestone, Objective, ObjectiveLead
+from ..services.leads import milestone_leads_set, objective_leads_set
 
 PARTS: dict[str, type[models.Model]] = {
     "actions": Action,
@@ -27,6 +28,13 @@ M2M_FIELDS = ("priorities", "indicators", "lead_agencies", "lead_groups")
 
 
 def _sync_parts(*, objective: Objective, name: str, items: Sequence[Mapping[str, Any]]) -> None:
+    if name == "leads":
+        # The leads of an objective are replaced as a set by their own service (its validation, its history).
+        try:
+            objective_leads_set(objective, items, by=None)
+        except ValidationError as error:
+            raise ValidationError({"leads": _row_messages(error)}) from error
+        return
     model = PARTS[name]
     existing = {part.pk: part for part in getattr(objective, name).all()}
     unknown = [item["id"] for item in items if item.get("id") is not None and item["id"] not in existing]
@@ -36,7 +44,7 @@ def _sync_parts(*, objective: Objective, name: str, items: Sequence[Mapping[str,
     # Removed parts go first, so a kept or new part may take a number or person they held.
     getattr(objective, name).exclude(pk__in=kept).delete()
     for position, item in enumerate(items):
-        fields = {key: value for key, value in item.items() if key != "id"}
+        fields = {key: value for key, value in item.items() if key not in ("id", "leads")}
         if "position" in {f.name for f in model._meta.fields}:
             fields.setdefault("position", position)
         if item.get("id") is not None:
@@ -49,6 +57,25 @@ def _sync_parts(*, objective: Objective, name: str, items: Sequence[Mapping[str,
             part = model(objective=objective, **fields)
             text_limits_check(part)
             part.save()
+        if "leads" in item:
+            _set_nested_leads(part, name, item["leads"])
+
+
+def _set_nested_leads(part: models.Model, name: str, leads: Sequence[Mapping[str, Any]]) -> None:
+    """A milestone's leads, through their service; its errors keyed under the milestone's place in the list."""
+    try:
+        milestone_leads_set(part, leads, by=None)
+    except ValidationError as error:
+        raise ValidationError({name: [f"Milestone '{part}': {m}" for m in _row_messages(error)]}) from error
+
+
+def _row_messages(error: ValidationError) -> list[str]:
+    """'leads-1-person: ...' as 'Lead 2, person: ...' (the API's lists count from 1 in words)."""
+    messages = []
+    for key, texts in error.message_dict.items():
+        _, row, field = key.split("-", 2)
+        messages += [f"Lead {int(row) + 1}, {field}: {text}" for text in texts]
+    return messages
 
 
 def _apply(*, objective: Objective, m2m: Mapping[str, Any], parts: Mapping[str, Any]) -> Objective:
