@@ -204,10 +204,7 @@ def _lead_constraints(owner: str, prefix: str) -> list:
     """A lead names someone or something; a person leads for one organisation once per objective or milestone."""
     return [
         models.CheckConstraint(
-            condition=Q(person__isnull=False)
-            | ~Q(job_title="")
-            | Q(agency__isnull=False)
-            | Q(group__isnull=False),
+            condition=Q(person__isnull=False) | ~Q(job_title="") | Q(agency__isnull=False) | Q(group__isnull=False),
             name=f"{prefix}_names_someone",
         ),
         models.UniqueConstraint(
