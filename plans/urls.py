@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import browse
+from .views import leads as lead_views
 from .views import reviews as review_views
 from .views import updates as update_views
 
@@ -10,6 +11,7 @@ app_name = "plans"
 urlpatterns = [
     path("<int:pk>/", browse.PlanDetailView.as_view(), name="plan_detail"),
     path("objectives/<int:pk>/", browse.ObjectiveDetailView.as_view(), name="objective_detail"),
+    path("objectives/<int:pk>/leads/", lead_views.ObjectiveLeadsView.as_view(), name="objective_leads"),
     path("my-items/", update_views.MyItemsView.as_view(), name="my_items"),
     path("objectives/<int:pk>/updates/<int:period_pk>/", update_views.UpdateEditView.as_view(), name="update_edit"),
     path("reminders/", update_views.RemindersView.as_view(), name="reminders"),

@@ -19,9 +19,13 @@ def keep_leads_as_written(apps, schema_editor):
     for lead in ObjectiveLead.objects.filter(person__isnull=False, job_title="").select_related("person"):
         lead.job_title = lead.person.job_title
         lead.save(update_fields=["job_title"])
+    # `lead` is the milestone's field before this migration removes it (the function also runs without it).
+    has_lead = any(f.name == "lead" for f in Milestone._meta.get_fields())
+    milestones = Milestone.objects.filter(leads__isnull=True)
+    milestones = milestones.exclude(lead__isnull=True, lead_text="") if has_lead else milestones.exclude(lead_text="")
     rows = []
-    for milestone in Milestone.objects.select_related("lead").exclude(lead__isnull=True, lead_text=""):
-        if milestone.lead_id is not None:
+    for milestone in milestones.select_related("lead") if has_lead else milestones:
+        if has_lead and milestone.lead_id is not None:
             person = milestone.lead
             rows.append(
                 MilestoneLead(
