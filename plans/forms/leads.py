@@ -56,9 +56,7 @@ class LeadForm(forms.Form):
             if choices is not None:
                 # Read once for the whole formset: every row's picker shows the same options.
                 self.fields[name].widget.choices = choices[name]
-        if "DELETE" in self.fields:
-            self.fields["DELETE"].label = "Remove this lead"
-            self.fields["DELETE"].widget.attrs["class"] = "govuk-checkboxes__input"
+        self.fields["person"].label_from_instance = _person_choice
 
     def is_blank(self) -> bool:
         """Nothing named: a blank row, skipped (the kind alone names no one)."""
@@ -66,6 +64,18 @@ class LeadForm(forms.Form):
         return not any(
             (data.get("person"), (data.get("job_title") or "").strip(), data.get("agency"), data.get("group"))
         )
+
+
+def _person_choice(person: Person) -> str:
+    return f"{person.name} ({person.job_title})" if person.job_title else person.name
+
+
+class BaseLeadFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this lead"
+            form.fields["DELETE"].widget.attrs["class"] = "govuk-checkboxes__input"
 
 
 def picker_querysets(partnership_id: int) -> dict:
@@ -76,7 +86,7 @@ def picker_querysets(partnership_id: int) -> dict:
     }
 
 
-LeadFormSet = forms.formset_factory(LeadForm, extra=BLANK_ROWS, can_delete=True)
+LeadFormSet = forms.formset_factory(LeadForm, formset=BaseLeadFormSet, extra=BLANK_ROWS, can_delete=True)
 
 
 def lead_formset(objective, data=None) -> forms.BaseFormSet:
