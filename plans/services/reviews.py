@@ -61,7 +61,7 @@ def _decide(update: QuarterlyUpdate, *, reviewer: AbstractBaseUser, state: str, 
 def _return_recipients(update: QuarterlyUpdate) -> list[str]:
     """The lead officers of the item and whoever submitted the update."""
     addresses = set()
-    for lead in update.objective.leads.select_related("person__user"):
+    for lead in update.objective.leads.filter(person__isnull=False).select_related("person__user"):
         person = lead.person
         address = person.email or (person.user.email if person.user_id else "")
         if address:
