@@ -31,6 +31,7 @@ def test_coordinator_sets_a_jobholder_and_an_organisation_as_leads(page, sign_in
     page.wait_for_load_state()
 
     assert f"/plans/objectives/{world.objective.pk}/" in page.url
+    screenshot("objective-leads-saved")
     assert page.get_by_text("Chief Inspector Eastbourne District (Sussex Police)").is_visible()
     assert [lead_label(lead) for lead in world.objective.leads.all()][1:] == [
         "Chief Inspector Eastbourne District (Sussex Police)",
