@@ -141,33 +141,31 @@ class MilestoneInline(PartnershipScopedInline):
         "text",
         "due_date",
         "due_text",
-        "lead",
         "lead_text",
         "cost_amount",
         "cost_text",
         "completed_on",
     ]
-    autocomplete_fields = ["lead"]
 
 
 class LeadInline(PartnershipScopedInline):
     model = ObjectiveLead
     extra = 0
-    fields = ["position", "person", "agency", "kind"]
-    autocomplete_fields = ["person", "agency"]
+    fields = ["position", "person", "job_title", "agency", "group", "kind"]
+    autocomplete_fields = ["person", "agency", "group"]
 
 
 @admin.register(Objective)
 class ObjectiveAdmin(ReadOnlyPlanAdminMixin, PartnershipScopedHistoryAdmin):
     list_display = ["ref", "short_title", "plan", "section", "due_text", "state"]
     list_filter = ["plan__partnership", "plan", "state", "lead_groups", "lead_agencies"]
-    search_fields = ["ref", "title", "lead_text", "leads__person__name"]
+    search_fields = ["ref", "title", "lead_text", "leads__person__name", "leads__job_title"]
     filter_horizontal = ["priorities", "lead_agencies", "lead_groups", "indicators"]
     autocomplete_fields = ["carried_forward_from"]
     list_select_related = ["plan", "section"]
     inlines = [ActionInline, OutcomeInline, MilestoneInline, LeadInline]
     fieldsets = [
-        (None, {"fields": ["plan", "section", "position", "ref", "title", "label", "state"]}),
+        (None, {"fields": ["plan", "section", "position", "ref", "title", "label", "theme", "state"]}),
         ("Priorities", {"fields": ["priorities", "addresses_all_priorities", "priorities_text"]}),
         ("Leads", {"fields": ["lead_text", "lead_role_text", "lead_agencies", "lead_groups"]}),
         (

@@ -121,7 +121,8 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(led_by_agency_q(value))
 
     def filter_group(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return self._among(queryset, Q(lead_groups=value))
+        # A group leads through the objective's lead groups or a lead row naming the group.
+        return self._among(queryset, Q(lead_groups=value) | Q(leads__group=value))
 
     def filter_lead_officer(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return self._among(queryset, Q(leads__person=value))

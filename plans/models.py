@@ -139,6 +139,7 @@ class Objective(ArchivableModel, TimeStampedModel):
     ref = models.CharField(max_length=120, blank=True, help_text="'1.1', 'CH1', 'ASB 3' or a name: 'Op Marble'.")
     title = models.TextField(help_text="The objective or aim as the plan words it.")
     label = models.CharField(max_length=60, blank=True, help_text="A tag the plan gives: 'Project / campaign'.")
+    theme = models.CharField(max_length=200, blank=True, help_text="The objective's theme as the plan words it.")
     position = models.PositiveIntegerField(default=0)
     priorities = models.ManyToManyField(Priority, blank=True, related_name="objectives")
     addresses_all_priorities = models.BooleanField(default=False)
@@ -198,30 +199,70 @@ class Objective(ArchivableModel, TimeStampedModel):
         return self.state == self.State.STRUCK
 
 
-class ObjectiveLead(models.Model):
-    """A named lead officer of an objective, with the agency and role the plan gives them."""
+class LeadKind(models.TextChoices):
+    LEAD = "lead", "Lead"
+    IN_CONJUNCTION = "in_conjunction", "In conjunction with"
+    REPORTING_OFFICER = "reporting", "Reporting officer"
 
-    class Kind(models.TextChoices):
-        LEAD = "lead", "Lead"
-        IN_CONJUNCTION = "in_conjunction", "In conjunction with"
-        REPORTING_OFFICER = "reporting", "Reporting officer"
+
+def _lead_constraints(owner: str, prefix: str) -> list:
+    """A lead names someone or something; a person leads for one organisation once per objective or milestone."""
+    return [
+        models.CheckConstraint(
+            condition=Q(person__isnull=False) | ~Q(job_title="") | Q(agency__isnull=False) | Q(group__isnull=False),
+            name=f"{prefix}_names_someone",
+        ),
+        models.UniqueConstraint(
+            fields=[owner, "person", "agency"],
+            condition=Q(person__isnull=False, agency__isnull=False),
+            name=f"unique_{prefix}_person_agency",
+        ),
+        models.UniqueConstraint(
+            fields=[owner, "person"],
+            condition=Q(person__isnull=False, agency__isnull=True),
+            name=f"unique_{prefix}_person_no_agency",
+        ),
+    ]
+
+
+class LeadFields(models.Model):
+    """A lead as the plan writes it: a person (optional), a jobholder title, an organisation or a group, and a kind.
+
+    `job_title` is the title as written in this plan ('Chief Inspector Eastbourne District'): a later change
+    of the person's own job title does not rewrite the plan.
+    """
+
+    Kind = LeadKind
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    job_title = models.CharField(max_length=300, blank=True, help_text="As written in this plan.")
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=LeadKind.choices, default=LeadKind.LEAD)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        from .rules import lead_label
+
+        return lead_label(self)
+
+
+class ObjectiveLead(LeadFields):
+    """A lead of an objective."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="leads")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="objective_leads")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="objective_leads")
     agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="objective_leads")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LEAD)
-    position = models.PositiveSmallIntegerField(default=0)
+    group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="objective_leads")
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["objective", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["objective", "person"], name="unique_objective_lead"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.person}"
+        constraints = _lead_constraints("objective", "objective_lead")
 
 
 class Action(models.Model):
@@ -275,8 +316,7 @@ class Milestone(models.Model):
     text = models.TextField()
     due_date = models.DateField(null=True, blank=True)
     due_text = models.CharField(max_length=200, blank=True)
-    lead = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones")
-    lead_text = models.CharField(max_length=300, blank=True)
+    lead_text = models.CharField(max_length=300, blank=True, help_text="The lead as written; `leads` are the truth.")
     cost_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     cost_text = models.CharField(max_length=200, blank=True, help_text="'Officer time', 'TBC'.")
     completed_on = models.DateField(null=True, blank=True)
@@ -294,6 +334,21 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class MilestoneLead(LeadFields):
+    """A lead of a milestone, in the same shape as an objective's."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="leads")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="milestone_leads")
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestone_leads")
+    group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestone_leads")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["milestone", "position", "id"]
+        constraints = _lead_constraints("milestone", "milestone_lead")
 
 
 class QuarterlyUpdate(ArchivableModel, TimeStampedModel):

@@ -165,6 +165,32 @@ def lead_organisation_ids(objective: Objective) -> set[int]:
     return _routes_reach(objective, LEAD_ORGANISATION_ROUTES)
 
 
+# How a lead reads ----------------------------------------------------------------------------------------
+
+# What `lead_label` reads: select these on ObjectiveLead / MilestoneLead querysets to keep it query-free.
+LEAD_LABEL_RELATED = ("person", "agency", "group")
+
+
+def lead_label(lead) -> str:
+    """A lead of an objective or milestone as every page, report and the API says it.
+
+    'Chief Inspector Eastbourne District (Sussex Police)', 'Sussex Police',
+    'Mark Smith, Community Safety Manager (SBC) — reporting officer'. The job title is the one written in
+    the plan (`lead.job_title`), never the person's current one.
+    """
+    who = ", ".join(part for part in (lead.person.name if lead.person_id else "", lead.job_title) if part)
+    bodies = [str(body) for body in (lead.agency, lead.group) if body is not None]
+    label = f"{who} ({', '.join(bodies)})" if who and bodies else who or ", ".join(bodies)
+    if lead.kind and lead.kind != lead.Kind.LEAD:
+        label = f"{label} — {lead.get_kind_display().lower()}"
+    return label
+
+
+def leads_label(leads: Iterable) -> str:
+    """Several leads in one line, in their order: '; ' between them."""
+    return "; ".join(lead_label(lead) for lead in leads)
+
+
 # Overdue -------------------------------------------------------------------------------------------------
 
 

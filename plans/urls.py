@@ -6,6 +6,7 @@ from .views import browse, editor
 from .views import escalations as escalation_views
 from .views import evidence as evidence_views
 from .views import inbox as inbox_views
+from .views import leads as lead_views
 from .views import meetings as meeting_views
 from .views import public as public_views
 from .views import reviews as review_views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/public-summary/", public_views.PublicSummarySettingsView.as_view(), name="public_summary_settings"),
     path("<int:pk>/start-next-year/", rollover_views.PlanStartNextYearView.as_view(), name="plan_start_next_year"),
     path("objectives/<int:pk>/", browse.ObjectiveDetailView.as_view(), name="objective_detail"),
+    path("objectives/<int:pk>/leads/", lead_views.ObjectiveLeadsView.as_view(), name="objective_leads"),
     path("my-items/", update_views.MyItemsView.as_view(), name="my_items"),
     path("objectives/<int:pk>/updates/<int:period_pk>/", update_views.UpdateEditView.as_view(), name="update_edit"),
     path("reminders/", update_views.RemindersView.as_view(), name="reminders"),

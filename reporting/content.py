@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 
 from csp.models import Partnership, RagStatus, ReportingPeriod
 from plans.models import ExpectedOutcome, Meeting, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
-from plans.rules import objective_overdue_q, overdue_reference_date, priorities_of_plan
+from plans.rules import LEAD_LABEL_RELATED, leads_label, objective_overdue_q, overdue_reference_date, priorities_of_plan
 from plans.selectors.access import LIVE_OBJECTIVE
 from plans.selectors.meetings import meeting_pack_for
 from plans.selectors.status import (
@@ -143,7 +143,7 @@ def plan_objectives_for_report(plan: Plan, periods: list[ReportingPeriod]) -> Qu
         .select_related("section__priority")
         .prefetch_related(
             "priorities",
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
             Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
             Prefetch(
                 "updates",
@@ -156,13 +156,8 @@ def plan_objectives_for_report(plan: Plan, periods: list[ReportingPeriod]) -> Qu
 
 
 def _leads_text(objective: Objective) -> str:
-    if objective.lead_text:
-        return objective.lead_text
-    names = []
-    for lead in objective.leads.all():
-        agency = lead.agency.short_name or lead.agency.name if lead.agency else ""
-        names.append(" ".join(part for part in (agency, str(lead.person)) if part))
-    return "; ".join(names)
+    """The lead column as the plan words it, else its leads as every page says them (`lead_label`)."""
+    return objective.lead_text or leads_label(objective.leads.all())
 
 
 def _due_text(objective: Objective) -> str:

@@ -11,7 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from plans.rules import PRIORITY_PREFETCH, priorities_addressed, priorities_of_plan
+from plans.rules import PRIORITY_PREFETCH, leads_label, priorities_addressed, priorities_of_plan
 from plans.selectors.status import (
     STATUS_ORDER,
     STATUSES_WITH_REASON,
@@ -144,7 +144,7 @@ def _plan_rows(job: ReportJob) -> Iterator[list[object]]:
                 objective.struck_on,
                 objective.struck_reason,
                 objective.lead_text,
-                "; ".join(str(lead.person) for lead in objective.leads.all()),
+                leads_label(objective.leads.all()),
                 ", ".join(str(a) for a in objective.lead_agencies.all()),
                 ", ".join(str(g) for g in objective.lead_groups.all()),
                 objective.due_text,

@@ -329,7 +329,7 @@ class PlanEntry:
                         "text": "Campaign materials agreed",
                         "due_date": "2014-09-30",
                         "due_text": "September 2014",
-                        "lead": manager,
+                        "leads": [{"person": manager, "agency": council}],
                         "lead_text": "",
                         "completed_on": None,
                         "position": 0,
@@ -338,15 +338,18 @@ class PlanEntry:
                         "text": "Campaign week",
                         "due_date": "2014-11-25",
                         "due_text": "Quarter 3",
-                        "lead": inspector,
+                        "leads": [{"person": inspector, "agency": police}],
                         "lead_text": "Police",
                         "completed_on": None,
                         "position": 1,
                     },
                 ],
                 "leads": [
-                    {"person": manager, "agency": council, "kind": "lead", "position": 0},
-                    {"person": inspector, "agency": police, "kind": "in_conjunction", "position": 1},
+                    # As the plan writes them: the job title is the plan's, not read from the person.
+                    {"person": manager, "job_title": "Community Safety Manager", "agency": council, "kind": "lead"},
+                    {"person": inspector, "job_title": "Insp", "agency": police, "kind": "in_conjunction"},
+                    # A lead that is only a jobholder title and an organisation (no named person).
+                    {"person": None, "job_title": "Chief Inspector Stevenage", "agency": police, "kind": "lead"},
                 ],
             },
         )
@@ -376,7 +379,7 @@ class PlanEntry:
                     }
                 ],
                 "milestones": [],
-                "leads": [{"person": inspector, "agency": police, "kind": "lead", "position": 0}],
+                "leads": [{"person": inspector, "job_title": "", "agency": police, "kind": "lead"}],
             },
         )
         return {"partnership": p, "plan": plan}

@@ -14,6 +14,7 @@ from csp.selectors import User
 from ..models import (
     ConsultationActivity,
     ExpectedOutcome,
+    MilestoneLead,
     Objective,
     ObjectiveLead,
     OutcomeStatus,
@@ -22,6 +23,7 @@ from ..models import (
     Review,
     Section,
 )
+from ..rules import LEAD_LABEL_RELATED
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
 from ..selectors.status import COUNTED_UPDATE_STATES, period_status_expression
 
@@ -75,7 +77,8 @@ def objectives_for_api(user: User, *, include_archived: bool = False) -> QuerySe
         "actions",
         Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
         "milestones",
-        Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person")),
+        Prefetch("milestones__leads", queryset=MilestoneLead.objects.select_related(*LEAD_LABEL_RELATED)),
+        Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
     )
 
 

@@ -21,6 +21,7 @@ from ..models import (
     Escalation,
     ExpectedOutcome,
     Milestone,
+    MilestoneLead,
     Objective,
     ObjectiveLead,
     OutcomeStatus,
@@ -29,6 +30,7 @@ from ..models import (
     Review,
     Section,
 )
+from ..rules import lead_label
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
 from ..selectors.status import PeriodStatus, period_status
 from ..services import plans as plan_services
@@ -182,9 +184,42 @@ class ExpectedOutcomeSerializer(ApiModelSerializer):
         fields = ["id", "number", "text", "target_value", "target_unit", "budget", "indicator"]
 
 
+class LeadSerializer(ApiModelSerializer):
+    """A lead as the plan writes it: a person (optional), the job title as written in this plan, an organisation
+    (agency) or a group, and a kind. At least one of person, job_title, agency, group is given."""
+
+    person = optional(people_visible_to, Person.objects.all())
+    agency = optional(agencies_visible_to, Agency.objects.all())
+    group = optional(groups_visible_to, Group.objects.all())
+    person_name = serializers.SerializerMethodField(help_text="The person's name, when the lead names a person.")
+    label = serializers.SerializerMethodField(help_text="The lead in words, as every page and report says it.")
+
+    class Meta:
+        model = ObjectiveLead
+        fields = ["id", "person", "person_name", "job_title", "agency", "group", "kind", "position", "label"]
+        read_only_fields = ["id", "position"]
+
+    @staticmethod
+    def get_person_name(lead) -> str | None:
+        return lead.person.name if lead.person_id else None
+
+    @staticmethod
+    def get_label(lead) -> str:
+        return lead_label(lead)
+
+
+class ObjectiveLeadSerializer(LeadSerializer):
+    pass
+
+
+class MilestoneLeadSerializer(LeadSerializer):
+    class Meta(LeadSerializer.Meta):
+        model = MilestoneLead
+
+
 class MilestoneSerializer(ApiModelSerializer):
     id = serializers.IntegerField(required=False, help_text=ID_HELP)
-    lead = optional(people_visible_to, Person.objects.all())
+    leads = MilestoneLeadSerializer(many=True, required=False)
     cost_amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False
     )
@@ -196,25 +231,13 @@ class MilestoneSerializer(ApiModelSerializer):
             "text",
             "due_date",
             "due_text",
-            "lead",
+            "leads",
             "lead_text",
             "cost_amount",
             "cost_text",
             "completed_on",
             "position",
         ]
-
-
-class ObjectiveLeadSerializer(ApiModelSerializer):
-    id = serializers.IntegerField(required=False, help_text=ID_HELP)
-    person = VisibleRelatedField(selector=people_visible_to, queryset=Person.objects.all())
-    agency = optional(agencies_visible_to, Agency.objects.all())
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    job_title = serializers.CharField(source="person.job_title", read_only=True)
-
-    class Meta:
-        model = ObjectiveLead
-        fields = ["id", "person", "person_name", "job_title", "agency", "kind", "position"]
 
 
 class OutcomeNoteSerializer(serializers.Serializer):
@@ -278,6 +301,7 @@ class ObjectiveSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
             "ref",
             "title",
             "label",
+            "theme",
             "position",
             "priorities",
             "addresses_all_priorities",
@@ -346,10 +370,7 @@ class ObjectiveSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
                 raise serializers.ValidationError({"struck_on": ["Give the date the objective was struck."]})
             if not attrs.get("struck_reason", getattr(self.instance, "struck_reason", "")).strip():
                 raise serializers.ValidationError({"struck_reason": ["Give the reason the objective was struck."]})
-        duplicates = {
-            "outcomes": Counter(item["number"] for item in attrs.get("outcomes", [])),
-            "leads": Counter(item["person"].pk for item in attrs.get("leads", [])),
-        }
+        duplicates = {"outcomes": Counter(item["number"] for item in attrs.get("outcomes", []))}
         for name, counts in duplicates.items():
             if any(count > 1 for count in counts.values()):
                 raise serializers.ValidationError({name: ["Each appears once: no repeated outcome number or lead."]})

@@ -12,6 +12,7 @@ from csp.models import Partnership, ReportingPeriod
 from csp.selectors import User, partnerships_visible_to
 
 from ..models import ExpectedOutcome, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
+from ..rules import LEAD_LABEL_RELATED
 from .access import LIVE_OBJECTIVE, plans_visible_to
 from .status import with_period_status
 
@@ -46,7 +47,7 @@ def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> Quer
             "priorities",
             "lead_agencies",
             "lead_groups",
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
             Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
             "actions",
             Prefetch("updates", queryset=updates, to_attr="period_updates"),

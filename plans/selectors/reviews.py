@@ -37,6 +37,7 @@ from ..models import (
     Comment,
     Escalation,
     Milestone,
+    MilestoneLead,
     Objective,
     ObjectiveLead,
     OutcomeStatus,
@@ -47,6 +48,7 @@ from ..models import (
     UpdateEvidence,
 )
 from ..rules import (
+    LEAD_LABEL_RELATED,
     milestone_overdue_q,
     objective_overdue_q,
     overdue_reference_date,
@@ -111,7 +113,7 @@ def counted_updates_prefetch(period: ReportingPeriod | None, *, to_attr: str = "
 def review_rows(queryset: QuerySet, period: ReportingPeriod | None) -> QuerySet:
     """What each row of the dashboard's list shows (leads, the counted update and its reasons), prefetched."""
     return queryset.prefetch_related(
-        Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
+        Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
         "lead_groups",
         counted_updates_prefetch(period),
     )
@@ -212,8 +214,9 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
             "indicators",
             "actions",
             "outcomes",
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
-            Prefetch("milestones", queryset=Milestone.objects.select_related("lead")),
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
+            "milestones",
+            Prefetch("milestones__leads", queryset=MilestoneLead.objects.select_related(*LEAD_LABEL_RELATED)),
             # Archived updates, comments, escalations and proposals leave the page's lists.
             Prefetch("updates", queryset=updates.filter(archived_at__isnull=True).order_by("period__start")),
             Prefetch("comments", queryset=Comment.objects.filter(LIVE).select_related("author", "update__period")),

@@ -14,7 +14,7 @@ from csp.models import Membership, ReportingPeriod, Role
 from csp.selectors import User, coordinated_partnership_ids, holds_role_anywhere, people_of
 
 from ..models import ExpectedOutcome, Milestone, Objective, ObjectiveLead, OutcomeStatus, QuarterlyUpdate, Reminder
-from ..rules import led_by_any_agency_q, update_periods_of
+from ..rules import LEAD_LABEL_RELATED, led_by_any_agency_q, update_periods_of
 from .access import access_objective, objectives_led_by, objectives_visible_to, updates_visible_to
 from .browse import current_period_for
 from .status import update_counts
@@ -80,7 +80,7 @@ def _objectives_for_list(queryset: QuerySet[Objective]) -> QuerySet[Objective]:
     return (
         queryset.exclude(state=Objective.State.STRUCK)
         .select_related("plan__partnership", "plan__current_period", "section")
-        .prefetch_related(Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person")))
+        .prefetch_related(Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)))
         .order_by("plan__partnership__name", "-plan__period_start", "plan_id", "section__position", "position", "id")
     )
 

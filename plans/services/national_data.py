@@ -27,6 +27,7 @@ from csp.services import reporting_periods_ensure
 from ..models import (
     ExpectedOutcome,
     Milestone,
+    MilestoneLead,
     Objective,
     ObjectiveLead,
     OutcomeStatus,
@@ -201,7 +202,12 @@ def national_partnership_create(*, number: int, shape: Shape, password_hash: str
     )
     bulk_create_with_history(
         [
-            ObjectiveLead(objective=o, person=leads[i % len(leads)], agency=leads[i % len(leads)].agency)
+            ObjectiveLead(
+                objective=o,
+                person=leads[i % len(leads)],
+                job_title=leads[i % len(leads)].job_title,
+                agency=leads[i % len(leads)].agency,
+            )
             for i, o in enumerate(objectives)
         ],
         ObjectiveLead,
@@ -219,19 +225,26 @@ def national_partnership_create(*, number: int, shape: Shape, password_hash: str
     outcomes_of: dict[int, list[ExpectedOutcome]] = {}
     for outcome in outcomes:
         outcomes_of.setdefault(outcome.objective_id, []).append(outcome)
-    bulk_create_with_history(
+    milestones = bulk_create_with_history(
         [
             Milestone(
                 objective=o,
                 text=_text(rng, 8),
                 due_date=quarters[min(len(quarters) - 1, (m + 1) * len(quarters) // (shape.milestones + 1))].end,
-                lead=leads[(i + m) % len(leads)],
                 position=m,
             )
-            for i, o in enumerate(objectives)
+            for o in objectives
             for m in range(shape.milestones)
         ],
         Milestone,
+        batch_size=BATCH,
+    )
+    bulk_create_with_history(
+        [
+            MilestoneLead(milestone=milestone, person=leads[n % len(leads)], job_title=leads[n % len(leads)].job_title)
+            for n, milestone in enumerate(milestones)
+        ],
+        MilestoneLead,
         batch_size=BATCH,
     )
     _updates_write(

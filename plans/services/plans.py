@@ -27,6 +27,7 @@ from csp.services import record_archive, reporting_periods_ensure
 from ..models import Action, ExpectedOutcome, Milestone, Objective, ObjectiveLead, Plan, Section
 from ..rules import plan_check_writable
 from ..selectors.access import can_change_plan_content
+from .leads import milestone_leads_set, objective_leads_set
 
 PARTS: dict[str, type[models.Model]] = {
     "actions": Action,
@@ -256,9 +257,6 @@ def _check_parts(parts: Mapping[str, Any]) -> None:
     numbers = Counter(item["number"] for item in parts.get("outcomes", []))
     if any(count > 1 for count in numbers.values()):
         raise ValidationError({"outcomes": ["Each expected outcome has its own number"]})
-    people = Counter(getattr(item["person"], "pk", item["person"]) for item in parts.get("leads", []))
-    if any(count > 1 for count in people.values()):
-        raise ValidationError({"leads": ["Each lead officer appears once"]})
     for item in parts.get("outcomes", []):
         if item.get("target_value") is not None and item["target_value"] < 0:
             raise ValidationError({"outcomes": ["A target must be 0 or more"]})
@@ -285,7 +283,26 @@ def _check_objective(objective: Objective) -> None:
             raise ValidationError({"ref": ["Another objective of this plan has this reference"]})
 
 
+def _row_messages(error: ValidationError) -> list[str]:
+    """'leads-1-person: ...' as 'Lead 2, person: ...' (lists count from 1 in words)."""
+    messages = []
+    for key, texts in error.message_dict.items():
+        parts = key.split("-", 2)
+        if len(parts) == 3:
+            messages += [f"Lead {int(parts[1]) + 1}, {parts[2]}: {text}" for text in texts]
+        else:
+            messages += list(texts)
+    return messages
+
+
 def _sync_parts(*, user: User | None, objective: Objective, name: str, items: Sequence[Mapping[str, Any]]) -> None:
+    if name == "leads":
+        # An objective's leads are replaced as a set by their own service (its validation, its history).
+        try:
+            objective_leads_set(objective, items, by=user)
+        except ValidationError as error:
+            raise ValidationError({"leads": _row_messages(error)}) from error
+        return
     model = PARTS[name]
     existing = {part.pk: part for part in getattr(objective, name).all()}
     unknown = [item["id"] for item in items if item.get("id") is not None and item["id"] not in existing]
@@ -300,7 +317,7 @@ def _sync_parts(*, user: User | None, objective: Objective, name: str, items: Se
             part.delete()
     has_position = "position" in {f.name for f in model._meta.fields}
     for position, item in enumerate(items):
-        fields = {key: value for key, value in item.items() if key != "id"}
+        fields = {key: value for key, value in item.items() if key not in ("id", "leads")}
         if has_position:
             fields.setdefault("position", position)
         if item.get("id") is not None:
@@ -310,6 +327,12 @@ def _sync_parts(*, user: User | None, objective: Objective, name: str, items: Se
         else:
             part = model(objective=objective, **fields)
         _save(part, user)
+        if "leads" in item:
+            # A milestone's leads, through their service; errors named by the milestone.
+            try:
+                milestone_leads_set(part, item["leads"], by=user)
+            except ValidationError as error:
+                raise ValidationError({name: [f"Milestone '{part}': {m}" for m in _row_messages(error)]}) from error
 
 
 def _apply(*, user: User | None, objective: Objective, m2m: Mapping[str, Any], parts: Mapping[str, Any]) -> Objective:

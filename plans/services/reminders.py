@@ -98,6 +98,7 @@ def _outstanding_by_person(period: ReportingPeriod) -> dict[Person, list[Objecti
             objective__state=Objective.State.ACTIVE,
             objective__archived_at__isnull=True,
             objective__plan__archived_at__isnull=True,
+            person__isnull=False,  # a jobholder title or an organisation has no one to remind
         )
         .exclude(objective_id__in=done)
         .select_related("person__user", "objective__plan", "objective__section")
@@ -105,7 +106,8 @@ def _outstanding_by_person(period: ReportingPeriod) -> dict[Person, list[Objecti
     )
     by_person: dict[Person, list[Objective]] = defaultdict(list)
     for lead in leads:
-        if _address_of(lead.person):
+        # One person may lead an objective for two organisations: remind them of it once.
+        if _address_of(lead.person) and lead.objective not in by_person[lead.person]:
             by_person[lead.person].append(lead.objective)
     return by_person
 

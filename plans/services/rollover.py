@@ -110,7 +110,9 @@ def _copy_objective(objective: Objective, *, plan: Plan, section_ids: dict[int, 
     for outcome in objective.outcomes.order_by("number"):
         _copy_row(outcome, objective_id=new.pk)
     for milestone in objective.milestones.filter(completed_on__isnull=True).order_by("position", "pk"):
-        _copy_row(milestone, objective_id=new.pk)
+        copied = _copy_row(milestone, objective_id=new.pk)
+        for lead in milestone.leads.all():
+            _copy_row(lead, milestone_id=copied.pk)
     _copy_leads(objective, new)
     return new
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from csp.models import Group, Role
 from csp.tokens import api_token_create
-from plans.models import ConsultationActivity, QuarterlyUpdate, Review
+from plans.models import ConsultationActivity, MilestoneLead, QuarterlyUpdate, Review
 from priorities.models import Theme
 from reporting.models import ReportJob
 from tests.factories import (
@@ -77,7 +77,7 @@ def build_partnership_world(partnership=None) -> PartnershipWorld:
     objective.priorities.add(priority)
     ActionFactory(objective=objective)
     outcome = ExpectedOutcomeFactory(objective=objective, number=1)
-    MilestoneFactory(objective=objective, lead=person)
+    MilestoneLead.objects.create(milestone=MilestoneFactory(objective=objective), person=person, agency=agency)
     ObjectiveLeadFactory(objective=objective, person=person, agency=agency)
     update = QuarterlyUpdateFactory(objective=objective, period=period, state=QuarterlyUpdate.State.SUBMITTED)
     OutcomeStatusFactory(update=update, outcome=outcome)

@@ -44,6 +44,7 @@ def test_the_plan_reads_back_with_objectives_leads_milestones_and_costs(admin_en
     assert [(lead["person_name"], lead["job_title"], lead["kind"]) for lead in first["leads"]] == [
         ("Sarah Example", "Community Safety Manager", "lead"),
         ("Simon Sample", "Insp", "in_conjunction"),
+        (None, "Chief Inspector Stevenage", "lead"),
     ]
     assert [(m["due_date"], m["due_text"]) for m in first["milestones"]] == [
         ("2014-09-30", "September 2014"),

@@ -153,6 +153,18 @@ def test_filter_by_lead_group(client, world):
     assert all(world.jag in item.lead_groups.all() for item in items)
 
 
+def test_filter_by_lead_group_includes_a_lead_row_naming_the_group(client, world):
+    from plans.models import ObjectiveLead
+
+    _add_items(world, 3)
+    named = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref="JAG-row")
+    ObjectiveLead.objects.create(objective=named, group=world.jag)
+    client.force_login(world.user("chair"))
+    items = _dashboard(client, status="all", group=world.jag.pk).context["page_obj"].object_list
+    assert named in items
+    assert all(world.jag in item.lead_groups.all() or item == named for item in items)
+
+
 def test_filter_by_lead_officer(client, world):
     items = _add_items(world, 6)
     person = items[0].leads.get().person

@@ -14,7 +14,8 @@ import pytest
 
 from csp.models import Agency, Group, PartnershipPopulation, Person, ReportingPeriod
 from csp.services import reporting_periods_ensure
-from plans.models import Action, ExpectedOutcome, Milestone, Objective, ObjectiveLead, Plan, Section
+from plans.models import Action, ExpectedOutcome, Milestone, MilestoneLead, Objective, ObjectiveLead, Plan, Section
+from plans.rules import leads_label
 from priorities.models import Indicator, IndicatorReading, Priority, Theme
 from priorities.selectors import reading_figure
 
@@ -110,8 +111,16 @@ def violent_crime_plan(partnership):
     objective.lead_agencies.set([council])
     objective.lead_groups.set([nte])
     objective.indicators.set([ni20])
-    ObjectiveLead.objects.create(objective=objective, person=jobholder, agency=council, kind="lead")
-    ObjectiveLead.objects.create(objective=objective, person=reporting_officer, agency=council, kind="reporting")
+    ObjectiveLead.objects.create(
+        objective=objective, person=jobholder, job_title="Licensing Manager", agency=council, kind="lead"
+    )
+    ObjectiveLead.objects.create(
+        objective=objective,
+        person=reporting_officer,
+        job_title="Head of Community Safety",
+        agency=council,
+        kind="reporting",
+    )
     Action.objects.create(objective=objective, text="Taxi marshalling on Friday and Saturday nights", position=1)
     ExpectedOutcome.objects.create(
         objective=objective,
@@ -121,18 +130,19 @@ def violent_crime_plan(partnership):
         target_unit="%",
         indicator=ni20,
     )
-    Milestone.objects.create(
+    recruited = Milestone.objects.create(
         objective=objective,
         text="Marshals recruited",
         due_date=dt.date(2013, 6, 30),
         due_text="June 2013",
-        lead=jobholder,
         position=1,
         completed_on=dt.date(2013, 6, 20),
     )
-    Milestone.objects.create(
+    MilestoneLead.objects.create(milestone=recruited, person=jobholder, job_title="Licensing Manager")
+    evaluation = Milestone.objects.create(
         objective=objective, text="Evaluation to NTE group", due_text="Quarter 3", lead_text="NTE group", position=2
     )
+    MilestoneLead.objects.create(milestone=evaluation, group=nte)
     reporting_periods_ensure(partnership=partnership, financial_year=2013)
     PartnershipPopulation.objects.create(partnership=partnership, financial_year=2013, population=120000)
     q1 = ReportingPeriod.objects.get(partnership=partnership, kind="quarter", financial_year=2013, number=1)
@@ -158,7 +168,7 @@ def test_objective_keeps_costs_leads_with_jobholder_titles_and_milestones(violen
     assert objective.funding_source == "PCC grant"
     assert objective.resource_list == ["Existing resources / officer time", "PCC grant"]
     leads = [
-        (lead.person.job_title, lead.person.name, lead.agency.short_name, lead.kind)
+        (lead.job_title, lead.person.name, lead.agency.short_name, lead.kind)
         for lead in objective.leads.select_related("person", "agency")
     ]
     assert leads == [
@@ -166,9 +176,9 @@ def test_objective_keeps_costs_leads_with_jobholder_titles_and_milestones(violen
         ("Head of Community Safety", "Sam Patel", "ADC", "reporting"),
     ]
     milestones = list(objective.milestones.all())
-    assert [(m.due_date, m.due_text, m.lead and m.lead.name, m.lead_text) for m in milestones] == [
-        (dt.date(2013, 6, 30), "June 2013", "Jo Bloggs", ""),
-        (None, "Quarter 3", None, "NTE group"),
+    assert [(m.due_date, m.due_text, leads_label(m.leads.all()), m.lead_text) for m in milestones] == [
+        (dt.date(2013, 6, 30), "June 2013", "Jo Bloggs, Licensing Manager", ""),
+        (None, "Quarter 3", str(nte_group(objective)), "NTE group"),
     ]
     assert milestones[0].completed_on == dt.date(2013, 6, 20)
     assert objective.outcomes.get().indicator.code == "NI 20"
@@ -177,3 +187,7 @@ def test_objective_keeps_costs_leads_with_jobholder_titles_and_milestones(violen
 def test_rate_per_thousand_is_derived_from_the_population_of_the_year(violent_crime_plan):
     reading = IndicatorReading.objects.select_related("indicator", "period").get()
     assert reading_figure(reading) == Decimal("1.65")  # 198 / 120,000 * 1,000
+
+
+def nte_group(objective):
+    return objective.lead_groups.get()

@@ -175,3 +175,19 @@ def test_reminders_go_through_a_real_celery_worker_on_redis_once(celery_worker, 
     assert message.subject == "Reminder: your Q2 2014/15 updates are due by 14 October 2014"
     assert "https://csp.example.org/plans/objectives/" in message.body
     assert Reminder.objects.get().kind == Reminder.Kind.BEFORE_DEADLINE
+
+
+def test_a_jobholder_or_organisation_lead_is_not_reminded_and_a_two_organisation_lead_gets_the_item_once(item, run):
+    from plans.models import ObjectiveLead
+    from tests.factories import AgencyFactory
+
+    partnership = item.objective.plan.partnership
+    ObjectiveLead.objects.create(
+        objective=item.objective, job_title="Chief Inspector", agency=AgencyFactory(partnership=partnership)
+    )
+    ObjectiveLead.objects.create(
+        objective=item.objective, person=item.lead, agency=AgencyFactory(partnership=partnership)
+    )
+    run(BEFORE)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].body.count("2.1 Raise awareness") == 1
