@@ -250,3 +250,18 @@ def access_priority(user: User, pk: int, *, for_change: bool = False) -> Priorit
     if for_change and not has_role(user, priority.partnership_id, *EDITOR_ROLES):
         raise PermissionDenied("Only a coordinator of this partnership can change its priorities.")
     return priority
+
+
+def objective_indicator_summaries(objective) -> list[IndicatorSummary]:
+    """The indicators an objective is measured by (its own, and its outcomes'), each with a sparkline."""
+    from reporting.charts import sparkline
+
+    ids = {i.pk for i in objective.indicators.all()} | {
+        o.indicator_id for o in objective.outcomes.all() if o.indicator_id
+    }
+    if not ids:
+        return []
+    summaries = indicator_summaries(Indicator.objects.filter(pk__in=ids).order_by("code", "name"))
+    for summary in summaries:
+        summary.sparkline = sparkline(label=str(summary.indicator), points=summary.points)
+    return summaries

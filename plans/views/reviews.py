@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from priorities.selectors import suggestions_by_period
+from priorities.selectors import objective_indicator_summaries, suggestions_by_period
 
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
@@ -309,6 +309,7 @@ def render_item_page(
         "update_url": update_edit_url(objective, current.pk if current else None) if rights.write_update else "",
         "outcome_periods": periods,
         "outcome_rows": outcome_rows,
+        "indicator_summaries": objective_indicator_summaries(objective),
         "history": objective_change_history(objective),
         "proposals": proposals,
         "comment_form": (comment_form or CommentForm(prefix="comment", objective=objective))

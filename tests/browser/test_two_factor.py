@@ -90,6 +90,8 @@ def test_a_coordinator_sets_up_two_factor_sign_in_and_signs_in_with_a_code(
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "You have signed out"
+    page.goto(reverse("login"))
     page.get_by_label("Username").fill(coordinator.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()

@@ -19,7 +19,7 @@ from tests.factories import AgencyFactory, GroupFactory, MembershipFactory, Mile
 
 from .review_setup import build_review_world
 
-migration = import_module("plans.migrations.0008_objective_and_milestone_leads")
+migration = import_module("plans.migrations.0013_objective_and_milestone_leads")
 
 
 @pytest.fixture

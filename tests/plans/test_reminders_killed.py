@@ -32,6 +32,7 @@ from csp.models import Person
 from plans.models import Reminder
 from plans.services.reminders import reminder_batches
 from plans.tasks import send_reminder_batch
+from tests.browser_fixtures import ARTIFACTS
 from tests.factories import PartnershipFactory, QuarterFactory
 
 pytestmark = pytest.mark.services
@@ -86,7 +87,12 @@ def _start_worker(name: str, queue: str, redis_url: str, concurrency: int) -> su
     command = [str(CELERY), "-A", "csp", "worker", "--pool=prefork", f"--concurrency={concurrency}", "-Q", queue]
     command += ["-n", f"{name}-{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
     command += ["--loglevel=WARNING"]
-    return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, start_new_session=True, stdout=subprocess.DEVNULL)
+    # The worker's own log is kept beside the other test artifacts, for whoever reads a failure.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / f"reminders-killed-{name}.log", "wb")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        command, env=env, cwd=settings.BASE_DIR, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:

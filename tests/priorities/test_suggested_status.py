@@ -82,3 +82,9 @@ def test_the_update_page_shows_the_suggestion_and_the_item_page_shows_both(item,
         "DA1 Domestic abuse crimes: 130 in Q2 2014/15 against a target of 100: the figure suggests red, not green."
         in item_page
     )
+
+
+def test_the_item_page_shows_the_indicator_with_its_latest_figure(item, client):
+    client.force_login(item.lead_user)
+    page = client.get(reverse("plans:objective_detail", args=[item.objective.pk])).content.decode()
+    assert "DA1 Domestic abuse crimes</a>: 130 in Q2 2014/15 against a target of 100" in page
