@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RagStatusEnum": "csp.models.RagStatus",
         "PeriodStatusEnum": "plans.selectors.status.PERIOD_STATUS_CHOICES",
+        "LeadKindEnum": "plans.models.LeadKind",
     },
 }
 
