@@ -704,8 +704,9 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script, read top to bot
         duplicates = Reminder.objects.values("person", "period", "kind").annotate(n=Count("id")).filter(n__gt=1)
         # E-mails may be sent by tasks the runs fanned out: give them a moment.
         with contextlib.suppress(RuntimeError):
-            wait_until("the reminder e-mails", lambda: len(mail_sent(workdir / "mail")) >= reminders, timeout=60)
-        sent = mail_sent(workdir / "mail")
+            wait_until("the reminder e-mails", lambda: len(reminder_mail(workdir / "mail")) >= reminders, timeout=60)
+        # Only the reminders: the same folder holds other e-mails (a report is ready, notifications).
+        sent = reminder_mail(workdir / "mail")
         twice = [key for key, n in Counter(sent).items() if n > 1]
         check(
             "three concurrent reminder runs per day sent each reminder once",
@@ -732,9 +733,13 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script, read top to bot
             submitted_rows == len(load.submitted) and len(load.submitted) >= 1,
             f"{submitted_rows}/{len(load.submitted)}",
         )
+        # An identical request while the first is queued or rendering is given that job (issue 13), so the
+        # rows are the distinct jobs the load was given.
+        made = ReportJob.objects.filter(requested_by__username=DEMO_PASSWORD_USERS["analyst"]).count()
         check(
             "the report job rows are the ones the load asked for",
-            ReportJob.objects.filter(requested_by__username=DEMO_PASSWORD_USERS["analyst"]).count() == len(jobs),
+            made == len(set(jobs)),
+            f"{made} rows for {len(jobs)} requests ({len(set(jobs))} distinct jobs)",
         )
     except Exception as exc:
         traceback.print_exc()
@@ -803,6 +808,11 @@ def check_proxy_headers(cert: Path) -> None:
 
 def _periods_of(urls: list[str]) -> set[int]:
     return {int(re.search(r"/updates/(\d+)/", url).group(1)) for url in urls}
+
+
+def reminder_mail(folder: Path) -> list[tuple[str, str]]:
+    """(to, subject) of every reminder e-mail (plans.services.reminders: 'Reminder: ...' or 'Overdue: ...')."""
+    return [(to, subject) for to, subject in mail_sent(folder) if subject.startswith(("Reminder:", "Overdue:"))]
 
 
 def mail_sent(folder: Path) -> list[tuple[str, str]]:
