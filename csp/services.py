@@ -133,7 +133,15 @@ def _locked_for_archive(*, user, record: ArchivableModel) -> ArchivableModel:
 @transaction.atomic
 def record_archive(*, user, record: ArchivableModel, reason: str = "") -> ArchivableModel:
     """Archive a row instead of deleting it: who, when and why are kept, and its history says so."""
-    locked = _locked_for_archive(user=user, record=record)
+    return mark_archived(locked=_locked_for_archive(user=user, record=record), user=user, reason=reason)
+
+
+def mark_archived(*, locked: ArchivableModel, user, reason: str = "") -> ArchivableModel:
+    """The archiving step itself, on a row already locked by a caller that has checked the user's right.
+
+    record_archive (coordinators) uses it; so does a service whose own rule says who may archive
+    (a lead officer removing their evidence: plans.services.evidence).
+    """
     if locked.is_archived:
         raise ValidationError(f"This {locked._meta.verbose_name} is already archived.")
     locked.archived_at = timezone.now()

@@ -61,6 +61,14 @@ def can_record_readings(user: User, partnership_id: int) -> bool:
     return has_role(user, partnership_id, *READING_ROLES)
 
 
+# Who sets an indicator's yearly targets and tolerance: those who own the partnership's figures.
+TARGET_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST})
+
+
+def can_set_targets(user: User, partnership_id: int) -> bool:
+    return has_role(user, partnership_id, *TARGET_ROLES)
+
+
 def access_indicator(user: User, pk: int, *, for_readings: bool = False) -> Indicator:
     """An indicator of the user's partnerships (else 404); with for_readings, one they may record (else 403)."""
     indicator = get_object_or_404(
@@ -71,7 +79,7 @@ def access_indicator(user: User, pk: int, *, for_readings: bool = False) -> Indi
     return indicator
 
 
-def _populations(partnership_ids) -> dict[tuple[int, int], int]:
+def populations_by_year(partnership_ids) -> dict[tuple[int, int], int]:
     rows = PartnershipPopulation.objects.filter(partnership_id__in=partnership_ids).values_list(
         "partnership_id", "financial_year", "population"
     )
@@ -167,7 +175,7 @@ def indicator_summaries(indicators) -> list[IndicatorSummary]:
     """Each indicator with its readings as points, in four queries whatever the number of indicators."""
     indicators = list(indicators)
     ids = [indicator.pk for indicator in indicators]
-    populations = _populations({indicator.partnership_id for indicator in indicators})
+    populations = populations_by_year({indicator.partnership_id for indicator in indicators})
     targets = _targets(ids)
     readings = defaultdict(list)
     for reading in (

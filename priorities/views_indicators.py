@@ -19,15 +19,13 @@ from .selectors import (
     READING_ROLES,
     access_indicator,
     can_record_readings,
+    can_set_targets,
     indicator_summaries,
     indicator_summary,
     indicator_targets,
     indicators_visible_to,
 )
 from .services import UploadErrors, indicator_settings_update, reading_record, readings_upload
-
-# Who sets targets and tolerance: those who own the plan's figures.
-TARGET_ROLES = ("coordinator", "analyst")
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -76,9 +74,7 @@ class IndicatorDetailView(LoginRequiredMixin, View):
                     unit=indicator.get_unit_display(),
                 ),
                 "form": form,
-                "can_set_targets": bool(
-                    set(partnership_ids_with_role(request.user, *TARGET_ROLES)) & {indicator.partnership_id}
-                ),
+                "can_set_targets": can_set_targets(request.user, indicator.partnership_id),
             },
             status=status,
         )
@@ -124,7 +120,7 @@ class IndicatorTargetsView(LoginRequiredMixin, View):
 
     def _indicator(self, request, pk: int) -> Indicator:
         indicator = access_indicator(request.user, pk)
-        if indicator.partnership_id not in partnership_ids_with_role(request.user, *TARGET_ROLES):
+        if not can_set_targets(request.user, indicator.partnership_id):
             raise PermissionDenied("Only coordinators and analysts of this partnership set targets.")
         return indicator
 

@@ -12,10 +12,10 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from csp.selectors import User
+from csp.services import mark_archived
 
 from ..models import QuarterlyUpdate, UpdateEvidence
 from ..rules import plan_check_writable
@@ -77,21 +77,13 @@ def evidence_attach(*, user: User, update: QuarterlyUpdate, upload) -> UpdateEvi
 
 
 def evidence_remove(*, user: User, evidence: UpdateEvidence, reason: str = "") -> UpdateEvidence:
-    """Take evidence off an update: archived like every record (who, when and why kept), by whoever may write it.
+    """Take evidence off an update: archived like every record (who, when and why kept).
 
-    Not csp.services.record_archive, which is for coordinators: a lead officer removes their own evidence.
+    Whoever may write the update may remove its evidence (not only coordinators, as record_archive asks).
     """
     with transaction.atomic():
         locked = (
             UpdateEvidence.objects.select_for_update().select_related("update__objective__plan").get(pk=evidence.pk)
         )
         _check_may_attach(user, locked.update)
-        if locked.is_archived:
-            raise ValidationError("This evidence is already removed.")
-        locked.archived_at = timezone.now()
-        locked.archived_by = user
-        locked.archive_reason = reason.strip() or "Removed from the update"
-        locked._change_reason = f"Archived: {locked.archive_reason}"
-        locked._history_user = user
-        locked.save()
-    return locked
+        return mark_archived(locked=locked, user=user, reason=reason or "Removed from the update")

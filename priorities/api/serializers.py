@@ -7,12 +7,12 @@ from rest_framework import serializers
 from csp.api.archive import ArchivedFieldsMixin
 from csp.api.base import ApiModelSerializer, ScopedModelSerializer, VisibleRelatedField
 from csp.api.serializers import partnership_field
-from csp.models import Agency, PartnershipPopulation, ReportingPeriod
+from csp.models import Agency, ReportingPeriod
 from csp.selectors import agencies_visible_to, partnership_ids_visible_to, reporting_periods_visible_to
 from priorities import services
 from priorities.indicators import figure_of
 from priorities.models import Indicator, IndicatorReading, Priority, Theme
-from priorities.selectors import indicators_visible_to, priorities_visible_to
+from priorities.selectors import indicators_visible_to, populations_by_year, priorities_visible_to
 from priorities.services import reading_record
 
 
@@ -133,12 +133,9 @@ class IndicatorReadingSerializer(ScopedModelSerializer):
         # Populations are read once per response (one query), not once per reading.
         populations = self.context.get("_populations")
         if populations is None:
-            populations = self.context["_populations"] = {
-                (pid, year): population
-                for pid, year, population in PartnershipPopulation.objects.filter(
-                    partnership__in=partnership_ids_visible_to(self.context["request"].user)
-                ).values_list("partnership_id", "financial_year", "population")
-            }
+            populations = self.context["_populations"] = populations_by_year(
+                partnership_ids_visible_to(self.context["request"].user)
+            )
         figure = figure_of(
             value=reading.value,
             unit=reading.indicator.unit,

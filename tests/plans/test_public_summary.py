@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from csp.models import RagStatus
 from plans.services.public import plan_public_summary_publish
-from tests.factories import MembershipFactory, PartnershipFactory, QuarterlyUpdateFactory
+from tests.factories import MembershipFactory, ObjectiveFactory, PartnershipFactory, QuarterlyUpdateFactory
 from tests.plans.test_updates_services import domestic_abuse_item
 
 pytestmark = pytest.mark.django_db
@@ -85,5 +85,11 @@ def test_another_partnerships_plan_settings_are_404(item, client):
 
 def test_the_public_page_runs_a_constant_number_of_queries(item, django_assert_max_num_queries):
     plan = plan_public_summary_publish(plan=item.objective.plan)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8) as few:
         Client().get(public_address(plan))
+    for n in range(10):
+        extra = ObjectiveFactory(plan=plan, section=item.objective.section, ref=f"X{n}", title=f"Extra {n}")
+        QuarterlyUpdateFactory(objective=extra, period=item.q1, state="approved", rag_status=RagStatus.GREEN)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = Client().get(public_address(plan))
+    assert page.content.decode().count(">Green<") == 10
