@@ -128,3 +128,24 @@ def small_plan(partnership=None) -> SmallPlan:
     archived.archived_at = dt.datetime(2014, 8, 1, tzinfo=dt.UTC)
     archived.save()
     return SmallPlan(plan=plan, first=first, second=second, struck=struck, archived=archived)
+
+
+def plan_with_objectives(count: int, plan: Plan | None = None) -> Plan:
+    """A plan whose `count` objectives each have every part an export reads (for query counts)."""
+    plan = plan or PlanFactory()
+    partnership = plan.partnership
+    priority = PriorityFactory(partnership=partnership)
+    section = SectionFactory(plan=plan, priority=priority)
+    agency = AgencyFactory(partnership=partnership)
+    group = GroupFactory(partnership=partnership)
+    for _ in range(count):
+        objective = ObjectiveFactory(plan=plan, section=section)
+        objective.priorities.set([priority])
+        objective.lead_agencies.set([agency])
+        objective.lead_groups.set([group])
+        ObjectiveLeadFactory(objective=objective, agency=agency, group=group)
+        ActionFactory(objective=objective)
+        ExpectedOutcomeFactory(objective=objective, number=1)
+        milestone = MilestoneFactory(objective=objective)
+        MilestoneLead.objects.create(milestone=milestone, agency=agency, group=group)
+    return plan

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from plans.exporting import export_plan_xlsx
 from plans.importing.layout import ABOUT_ROWS, EXPORT_COLUMNS
-from tests.factories import ObjectiveFactory, PlanFactory, SectionFactory
+from tests.factories import PlanFactory
 
-from .small_plan import small_plan
+from .small_plan import plan_with_objectives, small_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -119,17 +119,8 @@ def test_a_plan_without_objectives_has_only_the_heading_row():
     assert rows == [tuple(HEADINGS)]
 
 
-def _plan_with(count: int):
-    plan = PlanFactory()
-    section = SectionFactory(plan=plan)
-    for _ in range(count):
-        world_objective = ObjectiveFactory(plan=plan, section=section)
-        world_objective.lead_agencies.create(partnership=plan.partnership, name=f"Agency of {world_objective.ref}")
-    return plan
-
-
 @pytest.mark.parametrize("count", [1, 10])
 def test_queries_do_not_grow_with_the_objectives(django_assert_max_num_queries, count):
-    plan = _plan_with(count)
+    plan = plan_with_objectives(count)
     with django_assert_max_num_queries(10):
         export_plan_xlsx(plan)
