@@ -33,11 +33,8 @@ class PlanExportView(LoginRequiredMixin, View):
         chosen = request.GET.get("format", "")
         if chosen not in EXPORTS:
             title, _paragraphs = PAGES[400]
-            paragraphs = [
-                "A plan can be downloaded as Excel (format=xlsx) or Word (format=docx).",
-                "Go back to the plan and choose Download as Excel or Download as Word.",
-            ]
-            return render(request, "errors/error.html", {"page_title": title, "paragraphs": paragraphs}, status=400)
+            context = {"page_title": title, "plan": plan}
+            return render(request, "plans/export_format_unknown.html", context, status=400)
         make, content_type = EXPORTS[chosen]
         response = HttpResponse(make(plan), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{export_filename(plan.title, chosen)}"'

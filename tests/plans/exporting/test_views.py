@@ -82,7 +82,8 @@ def test_an_unknown_format_is_a_400_page(client, world, fmt):
     response = client.get(_url(world.plan, fmt))
     assert response.status_code == 400
     assert "Sorry, there is a problem with your request" in response.text
-    assert "Download as Excel or Download as Word" in response.text
+    assert "choose Download as Excel or Download as Word" in response.text
+    assert f'href="{reverse("plans:plan_detail", args=[world.plan.pk])}"' in response.text
 
 
 def test_an_unknown_format_for_another_partnership_is_still_a_404(client, world):
