@@ -31,6 +31,8 @@ WIDTHS = {
     "milestone_leads": 45,
 }
 NARROW = 14
+# What Excel and LibreOffice would start a formula with when the cell is typed in.
+FORMULA_STARTS = ("=", "+", "-", "@")
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
 
@@ -38,12 +40,12 @@ BOLD = Font(bold=True)
 def _text_cell(cell: Cell, value: str) -> None:
     """Write a value as text, whatever it starts with: "=..." is stored as a string, never a formula.
 
-    openpyxl takes a string starting with "=" for a formula; the data type is set back to string and the
-    cell marked quote-prefixed, so Excel keeps it as text even when someone edits it.
+    openpyxl takes a string starting with "=" for a formula; the data type is set back to string, and a
+    cell starting like a formula is marked quote-prefixed, so Excel keeps it as text even when it is edited.
     """
     cell.value = value
-    if cell.data_type != "s":
-        cell.data_type = "s"
+    cell.data_type = "s"
+    if value.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
     cell.alignment = WRAP
 

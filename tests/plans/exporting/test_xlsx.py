@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -86,7 +87,24 @@ def test_a_value_starting_with_equals_stays_text():
     cell = sheet.cell(row=2, column=HEADINGS.index("Target and indicator") + 1)
     assert cell.data_type == "s"
     assert cell.value == "=SUM(A1:A3) reported cases"
+    assert cell.quotePrefix
     assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+44 1438 242242", "-5% in offending", "@risk", '=HYPERLINK("http://x")'])
+def test_formula_like_titles_are_kept_as_the_same_text(value):
+    world = small_plan()
+    world.first.title = value
+    world.first.save()
+    xml = _sheet_xml(export_plan_xlsx(world.plan))
+    assert "<f>" not in xml
+    cell = _workbook(world.plan)["Plan"]["E2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (value, "s", True)
+
+
+def _sheet_xml(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
 
 
 def test_the_about_sheet():
