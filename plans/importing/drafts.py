@@ -18,6 +18,7 @@ class RawTable:
     source: str  # "Sheet 'Plan'" or "Table 3" - named in messages
     rows: list[list[str]]  # every row padded to the same width; merged cells repeat the top-left text
     row_numbers: list[int] = field(default_factory=list)  # the file's own row number of each row (for messages)
+    headings_before: list[str] = field(default_factory=list)  # headings / bold paragraphs just before a Word table
 
 
 # The fields a column can hold. `None` in a mapping means "ignore this column".
