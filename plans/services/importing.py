@@ -100,6 +100,10 @@ def _row_message(row: int, message: str) -> str:
     return message if message.startswith("Row ") else f"Row {row}: {message}"
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -271,7 +275,7 @@ class _Import:
         )
         titles = list(draft.priorities)
         titles += [section.priority for section in draft.sections if section.priority]
-        titles += [objective.priority for objective in draft.objectives if objective.priority]
+        titles += [title for objective in draft.objectives for title in _lines(objective.priority)]
         priorities = []
         for priority_title in titles:
             if priority_title.strip() and (priority := self.priority(priority_title, plan=plan)) not in priorities:
@@ -297,8 +301,12 @@ class _Import:
         return found
 
     def objective(self, plan: Plan, draft: ObjectiveDraft) -> None:
-        section = self.section(plan, title=draft.section, priority=draft.priority) if draft.section.strip() else None
-        priority = self.priority(draft.priority, plan=plan) if draft.priority.strip() else None
+        # Several priorities, one a line (our export): the first is the section's.
+        priorities = [self.priority(title, plan=plan) for title in _lines(draft.priority)]
+        section = None
+        if draft.section.strip():
+            first = _lines(draft.priority)[:1]
+            section = self.section(plan, title=draft.section, priority=first[0] if first else "")
         objective_create(
             user=self.user,
             fields={
@@ -316,7 +324,7 @@ class _Import:
                 "target_and_indicator": draft.target_and_indicator,
             },
             m2m={
-                "priorities": [priority] if priority is not None else [],
+                "priorities": list(dict.fromkeys(priorities)),
                 "lead_groups": [self.group(name) for name in draft.lead_groups if name.strip()],
             },
             parts={

@@ -480,3 +480,16 @@ def test_every_row_created_names_the_user_in_its_history(partnership, coordinato
     ]
     for row in rows:
         assert row.history.earliest().history_user == coordinator, type(row).__name__
+
+
+def test_an_objective_under_several_priorities_addresses_each_and_its_section_the_first(partnership, coordinator):
+    draft = full_draft()
+    draft.sections = []
+    draft.objectives[2].priority = "Acquisitive crime\nDomestic abuse"
+
+    plan = plan_import(user=coordinator, partnership=partnership, draft=draft).plan
+
+    objective = plan.objectives.get(ref="2.1")
+    assert sorted(objective.priorities.values_list("title", flat=True)) == ["Acquisitive crime", "Domestic abuse"]
+    assert objective.section.priority.title == "Acquisitive crime"
+    assert plan.priorities.count() == 2
