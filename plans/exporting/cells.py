@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..importing.layout import (
@@ -17,6 +18,15 @@ from ..importing.layout import (
     one_line,
 )
 from ..models import LeadFields, Milestone, Objective, Plan
+
+# Control characters XML 1.0 cannot hold (Word's vertical tab in pasted text, escape codes): neither
+# workbook nor document could be written with them.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text a workbook or document can hold: each control character XML refuses becomes a space."""
+    return NOT_XML.sub(" ", text)
 
 
 def _lines(items: Iterable[str]) -> str:

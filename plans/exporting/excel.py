@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..importing.layout import ABOUT_SHEET, EXPORT_COLUMNS, PLAN_SHEET
 from ..models import Plan
-from .cells import about_rows, plan_rows
+from .cells import about_rows, plan_rows, xml_text
 from .selectors import objectives_for_export
 
 # Column widths (in characters) by field key; others get NARROW.
@@ -43,7 +43,7 @@ def _text_cell(cell: Cell, value: str) -> None:
     openpyxl takes a string starting with "=" for a formula; the data type is set back to string, and a
     cell starting like a formula is marked quote-prefixed, so Excel keeps it as text even when it is edited.
     """
-    cell.value = value
+    cell.value = xml_text(value)
     cell.data_type = "s"
     if value.startswith(FORMULA_STARTS):
         cell.quotePrefix = True

@@ -16,6 +16,7 @@ from docx.table import _Cell, _Row
 
 from ..models import Milestone, Objective, Plan
 from ..rules import lead_label
+from .cells import xml_text
 from .selectors import objectives_for_export
 
 # Each column's heading and width; the widths fill landscape A4 inside 15 mm margins (267 mm).
@@ -52,7 +53,7 @@ def _write_lines(cell: _Cell, lines: list[str], *, style: str | None = None, bol
         paragraph = cell.paragraphs[0] if index == 0 and not cell.paragraphs[0].text else cell.add_paragraph()
         if style:
             paragraph.style = style
-        run = paragraph.add_run(line)
+        run = paragraph.add_run(xml_text(line))
         run.font.size = CELL_TEXT
         run.bold = bold_first and index == 0
 
@@ -136,18 +137,18 @@ def export_plan_docx(plan: Plan) -> bytes:
     """The plan's live objectives (struck ones marked) as a Word document: a heading and a table per section."""
     document = Document()
     _page_setup(document)
-    document.core_properties.title = plan.title
-    document.add_heading(plan.title, level=0)
+    document.core_properties.title = xml_text(plan.title)
+    document.add_heading(xml_text(plan.title), level=0)
     period = f"{_day(plan.period_start)} to {_day(plan.period_end)}"
-    document.add_paragraph(f"{plan.partnership.name}. {plan.period_label or 'Period'}: {period}.")
+    document.add_paragraph(xml_text(f"{plan.partnership.name}. {plan.period_label or 'Period'}: {period}."))
     for paragraph in plan.introduction.split("\n\n"):
         if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
+            document.add_paragraph(xml_text(paragraph.strip()))
     objectives = list(objectives_for_export(plan))
     for section, items in groupby(objectives, key=lambda objective: objective.section):
-        document.add_heading(str(section) if section else "Objectives", level=1)
+        document.add_heading(xml_text(str(section)) if section else "Objectives", level=1)
         if section is not None and section.priority is not None:
-            document.add_paragraph(f"Priority: {section.priority}")
+            document.add_paragraph(xml_text(f"Priority: {section.priority}"))
         _section_table(document, list(items))
     if not objectives:
         document.add_paragraph("This plan has no objectives yet.")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from docx import Document
 
-from plans.exporting import export_plan_xlsx, objectives_for_export
+from plans.exporting import export_plan_docx, export_plan_xlsx, objectives_for_export
 from plans.exporting.cells import about_rows, plan_rows
 from plans.importing.files import read_tables
 
@@ -37,3 +38,21 @@ def test_an_undated_first_milestone_keeps_its_empty_line():
     assert row["Milestones"] == "Campaign planned\nPartners briefed\nCampaign run"
     assert row["Milestone dates"] == "\n\n2014-11-30"
     assert row["Milestone leads"] == "\n\nJob title: Community Safety Team"
+
+
+def test_control_characters_xml_cannot_hold_become_spaces_in_both_files():
+    world = small_plan()
+    world.plan.title = "Plan\x0bwith a Word line break"
+    world.plan.save()
+    world.first.title = "Support\x0bthe coordinator\x1b"
+    world.first.save()
+    world.first.milestones.filter(text="Campaign run").update(text="Campaign\x0crun")
+    tables = read_tables(io.BytesIO(export_plan_xlsx(world.plan)), filename="plan.xlsx")
+    plan_table, about = tables
+    row = dict(zip(plan_table.rows[0], plan_table.rows[1], strict=True))
+    assert row["Objective"] == "Support the coordinator"  # the one at the end dropped by the reader's strip
+    assert row["Milestones"] == "Campaign planned\nPartners briefed\nCampaign run"
+    assert about.rows[0] == ["Title", "Plan with a Word line break"]
+    document = Document(io.BytesIO(export_plan_docx(world.plan)))
+    assert document.paragraphs[0].text == "Plan with a Word line break"
+    assert document.tables[0].rows[1].cells[1].paragraphs[0].text == "Support the coordinator "
