@@ -119,9 +119,27 @@ def _section_table(document, objectives: list[Objective]) -> None:
         _write_lines(cell, [heading], bold_first=True)
     for row, objective in zip(table.rows[1:], objectives, strict=True):
         _objective_row(row, objective)
+    # Word reads each cell's width, LibreOffice the table grid's: both are set.
+    for column, (_heading, width) in zip(table.columns, COLUMNS, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, (_heading, width) in zip(row.cells, COLUMNS, strict=True):
             cell.width = Mm(width)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A field Word fills in when it lays the pages out (PAGE, NUMPAGES)."""
+    run = paragraph.add_run()
+    for kind in ("begin", None, "end"):
+        if kind is None:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {instruction} "
+            run._r.append(code)
+        else:
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            run._r.append(mark)
 
 
 def _page_setup(document) -> None:
@@ -129,6 +147,11 @@ def _page_setup(document) -> None:
     page.orientation = WD_ORIENT.LANDSCAPE
     page.page_width, page.page_height = Mm(297), Mm(210)
     page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = MARGIN
+    footer = page.footer.paragraphs[0]
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10)
 

@@ -34,6 +34,15 @@ def test_landscape_a4():
     assert (round(page.page_width.mm), round(page.page_height.mm)) == (297, 210)
 
 
+def test_page_numbers_in_the_footer_and_column_widths_in_the_grid():
+    document = _document(small_plan().plan)
+    footer = document.sections[0].footer.paragraphs[0]
+    assert footer.text == "Page  of "  # the numbers are fields Word fills in
+    assert [code.text for code in footer._p.iter(qn("w:instrText"))] == [" PAGE ", " NUMPAGES "]
+    grid = document.tables[0]._tbl.tblGrid
+    assert [round(column.w.mm) for column in grid.gridCol_lst] == [width for _heading, width in COLUMNS]
+
+
 def test_title_and_section_headings_in_order():
     document = _document(small_plan().plan)
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name in ("Title", "Heading 1")]
