@@ -80,6 +80,8 @@ TOO_MANY_CELLS = "The workbook has more than {cells:,} cells; split it into smal
 NO_TABLE = "The file has no table"
 SHEET_EMPTY = "The sheet is empty"
 SHEETS_EMPTY = "Every sheet of the workbook is empty"
+# The messages that say "this is not the kind of file wanted" (an upload of another kind words them itself).
+NOT_THIS_FORMAT = frozenset({NOT_OFFICE, PDF, OLD_WORD, OLD_OFFICE})
 
 _CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -97,19 +99,24 @@ def _utf16(name: str) -> bytes:
 # --- The low-level checks (also used by the indicator readings upload) ----------------------
 
 
+def check_size(size: int, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuses an empty file or one over `max_bytes`."""
+    if size > max_bytes:
+        raise ImportFileError(TOO_LARGE.format(mb=max_bytes // MB))
+    if size == 0:
+        raise ImportFileError(EMPTY)
+
+
 def read_upload(upload, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The upload's bytes; refuses an empty file or one over `max_bytes` (its size is looked at first)."""
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise ImportFileError(TOO_LARGE.format(mb=max_bytes // MB))
+        check_size(size, max_bytes=max_bytes)
     if hasattr(upload, "seek"):
         with contextlib.suppress(OSError, ValueError):  # a stream that cannot rewind is read from where it is
             upload.seek(0)
     data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ImportFileError(TOO_LARGE.format(mb=max_bytes // MB))
-    if not data:
-        raise ImportFileError(EMPTY)
+    check_size(len(data), max_bytes=max_bytes)
     return data
 
 
@@ -158,15 +165,16 @@ def open_zip(
     return archive
 
 
-def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int]) -> bytes:
+def read_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int], max_unpacked: int = MAX_UNPACKED_BYTES
+) -> bytes:
     """A part's bytes, counting what is really unpacked against `budget[0]` (the directory may lie)."""
-    chunks = []
-    for chunk in _iter_part(archive, info, budget=budget):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return b"".join(_iter_part(archive, info, budget=budget, max_unpacked=max_unpacked))
 
 
-def _iter_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int]):
+def _iter_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int], max_unpacked: int = MAX_UNPACKED_BYTES
+):
     try:
         with archive.open(info) as part:
             while True:
@@ -175,7 +183,7 @@ def _iter_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[
                     return
                 budget[0] -= len(chunk)
                 if budget[0] < 0:
-                    raise ImportFileError(UNPACKS_TOO_LARGE.format(mb=MAX_UNPACKED_BYTES // MB))
+                    raise ImportFileError(UNPACKS_TOO_LARGE.format(mb=max_unpacked // MB))
                 yield chunk
     except ImportFileError:
         raise
@@ -208,7 +216,7 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
         keep = name == "[content_types].xml"
         kept: list[bytes] = []
         carry = b""
-        for chunk in _iter_part(archive, info, budget=budget):
+        for chunk in _iter_part(archive, info, budget=budget, max_unpacked=max_unpacked):
             if keep:
                 kept.append(chunk)
             buffer = carry + chunk
@@ -296,14 +304,18 @@ def _finish(source: str, rows: list[tuple[int, list[str]]], **extra) -> RawTable
     return RawTable(source=source, rows=padded, row_numbers=[number for number, _ in rows], **extra)
 
 
-class _RowCounter:
-    def __init__(self) -> None:
+class RowCounter:
+    """Counts rows with content across tables; refuses the file past `limit` (plus `heading_rows` not counted)."""
+
+    def __init__(self, limit: int = MAX_ROWS, *, heading_rows: int = 0) -> None:
         self.rows = 0
+        self.limit = limit
+        self.heading_rows = heading_rows
 
     def add(self) -> None:
         self.rows += 1
-        if self.rows > MAX_ROWS:
-            raise ImportFileError(TOO_MANY_ROWS.format(rows=MAX_ROWS))
+        if self.rows > self.limit + self.heading_rows:
+            raise ImportFileError(TOO_MANY_ROWS.format(rows=self.limit))
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -337,25 +349,24 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_workbook(data: bytes) -> list[RawTable]:
+def open_workbook(data: bytes, *, data_only: bool = False):
+    """openpyxl's read-only workbook (formulas as their text unless `data_only`); DAMAGED if it cannot."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except ImportFileError:
-        raise
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # a zip with a workbook part openpyxl cannot make sense of
         raise ImportFileError(DAMAGED) from exc
-    counter = _RowCounter()
+
+
+def _read_workbook(data: bytes) -> list[RawTable]:
+    workbook = open_workbook(data)
+    counter = RowCounter()
     tables = []
     try:
         sheets = workbook.worksheets
         for sheet in sheets:
-            table = _read_sheet(workbook, sheet, counter)
+            table = sheet_table(workbook, sheet, counter)
             if table is not None:
                 tables.append(table)
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise ImportFileError(DAMAGED) from exc
     finally:
         workbook.close()
     if not tables:
@@ -363,7 +374,17 @@ def _read_workbook(data: bytes) -> list[RawTable]:
     return tables
 
 
-def _read_sheet(workbook, sheet, counter: _RowCounter) -> RawTable | None:
+def sheet_table(workbook, sheet, counter: RowCounter) -> RawTable | None:
+    """One sheet of an `open_workbook` as a table (None when it has no text); DAMAGED if it cannot be read."""
+    try:
+        return _read_sheet(workbook, sheet, counter)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError(DAMAGED) from exc
+
+
+def _read_sheet(workbook, sheet, counter: RowCounter) -> RawTable | None:
     source = f"Sheet '{sheet.title}'"
     rows: dict[int, dict[int, str]] = {}
     # openpyxl's own streaming parser (what read-only iter_rows uses) gives each row with its real
@@ -373,7 +394,7 @@ def _read_sheet(workbook, sheet, counter: _RowCounter) -> RawTable | None:
         parser = WorkSheetParser(
             source_xml,
             sheet._shared_strings,
-            data_only=False,
+            data_only=workbook.data_only,
             epoch=workbook.epoch,
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
@@ -417,6 +438,7 @@ _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR, _HYPHEN = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
 _VAL = qn("w:val")
+_DELETED, _MOVED_FROM = qn("w:del"), qn("w:moveFrom")
 _BULLET_STARTS = ("•", "·", "▪", "◦", "-", "–", "*", "o ")
 
 
@@ -483,6 +505,8 @@ def _style_id(p) -> str | None:
 def _text(p) -> str:
     parts = []
     for element in p.iter(_T, _TAB, _BR, _CR, _HYPHEN):
+        if next(element.iterancestors(_DELETED, _MOVED_FROM), None) is not None:
+            continue  # tracked changes: text deleted or moved away is not the document's text
         if element.tag == _T:
             parts.append(element.text or "")
         elif element.tag == _TAB:
@@ -605,7 +629,7 @@ def _read_document(data: bytes) -> list[RawTable]:
     except Exception as exc:  # a zip with a document part python-docx cannot make sense of
         raise ImportFileError(DAMAGED) from exc
     styles = _Styles(document)
-    counter = _RowCounter()
+    counter = RowCounter()
     tables: list[RawTable] = []
     headings: list[str] = []
     number = 0

@@ -560,3 +560,21 @@ def test_a_huge_grid_span_in_word_is_refused_without_building_the_row():
         assert properties.find(qn("w:gridSpan")) is not None
 
     assert refused(docx_bytes(build), "plan.docx") == files.TOO_MANY_COLUMNS.format(source="Table 1", columns=100)
+
+
+def test_tracked_changes_in_word_read_as_the_document_now_reads():
+    def build(document):
+        table = document.add_table(rows=1, cols=1)
+        paragraph = table.cell(0, 0).paragraphs[0]
+        paragraph.add_run("Reduce ")
+        paragraph._p.append(
+            parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="A"><w:r><w:delText>old </w:delText></w:r></w:del>')
+        )
+        paragraph._p.append(
+            parse_xml(f'<w:moveFrom {nsdecls("w")} w:id="2" w:author="A"><w:r><w:t>moved </w:t></w:r></w:moveFrom>')
+        )
+        inserted = f'<w:ins {nsdecls("w")} w:id="3" w:author="A"><w:r><w:t>harm</w:t></w:r></w:ins>'
+        paragraph._p.append(parse_xml(inserted))
+
+    [table] = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
+    assert table.rows == [["Reduce harm"]]
