@@ -578,3 +578,32 @@ def test_tracked_changes_in_word_read_as_the_document_now_reads():
 
     [table] = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
     assert table.rows == [["Reduce harm"]]
+
+
+def test_a_small_word_file_packed_with_a_million_elements_is_refused_before_python_docx_builds_it(
+    libraries_untouched,
+):
+    original = docx_bytes()
+    document = zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml").decode()
+    filler = "".join(f"<w:p><w:r><w:t>{n}</w:t></w:r></w:p>" for n in range(340_000))  # 3 elements each
+    data = rezip(original, replace={"word/document.xml": document.replace("<w:body>", "<w:body>" + filler, 1)})
+    assert len(data) < 5 * 1024 * 1024
+    assert refused(data, "plan.docx") == (
+        "The file holds too much text and formatting to be read as one plan; split it into smaller files"
+    )
+
+
+def test_headings_are_looked_for_among_the_30_paragraphs_before_a_table():
+    def build(document):
+        document.add_heading("Priority 1: Far away", 1)
+        for n in range(30):
+            document.add_paragraph(f"Paragraph {n}")
+        document.add_table(rows=1, cols=1).cell(0, 0).text = "First"
+        document.add_heading("Priority 2: Near", 1)
+        for n in range(29):
+            document.add_paragraph(f"Paragraph {n}")
+        document.add_table(rows=1, cols=1).cell(0, 0).text = "Second"
+
+    first, second = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
+    assert first.headings_before == []
+    assert second.headings_before == ["Priority 2: Near"]
