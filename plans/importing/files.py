@@ -50,7 +50,7 @@ RATIO_FLOOR = 1 * MB  # ...once it unpacks to more than this (tiny parts compres
 MAX_PARTS = 5_000
 MAX_ROWS = 5_000  # rows with content, all tables or sheets together
 MAX_COLUMNS = 100
-MAX_SHEET_CELLS = 1_000_000  # cell elements in all worksheets' XML (empty formatted ones too)
+MAX_SHEET_CELLS = 1_000_000  # cells in all worksheets' XML (empty formatted ones too) and shared strings
 # XML elements in the parts a library builds in memory whole (a Word document's parts; a workbook's
 # parts but its worksheets, which are read row by row). A 100-page plan has some 300,000; a million
 # takes python-docx about 250 MB and seconds, so a small file packed with paragraphs cannot exhaust a worker.
@@ -95,6 +95,7 @@ _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _CHUNK = 64 * 1024
 _DECLARATION = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 _SHEET_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _WORD_MAIN = "wordprocessingml.document.main+xml"
 _EXCEL_MAIN = "spreadsheetml.sheet.main+xml"
 
@@ -203,7 +204,7 @@ def _iter_part(
 @dataclass
 class PackageFacts:
     kind: str | None  # WORD, EXCEL or None (a zip of something else)
-    sheet_cells: int  # cell elements in worksheet XML
+    sheet_cells: int  # cell elements in worksheet XML and shared strings
     elements: int  # XML elements in the other XML parts
 
 
@@ -220,7 +221,10 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
         name = info.filename.lower()
         if not (name.endswith(".xml") or name.endswith(".rels")):
             continue
-        is_sheet = name.startswith("xl/worksheets/")
+        # Worksheets and the shared strings are read as a stream (a row, a string at a time): their
+        # cells and strings are counted; every other part is built whole, so its elements are counted.
+        counted = _SHEET_CELL if name.startswith("xl/worksheets/") else None
+        counted = _SHARED_STRING if name == "xl/sharedstrings.xml" else counted
         keep = name == "[content_types].xml"
         kept: list[bytes] = []
         carry = b""
@@ -232,16 +236,16 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
             if cut <= 0:
                 cut = len(buffer) if len(buffer) > 256 else 0
             scanned, carry = buffer[:cut], buffer[cut:]
-            found = _scan(scanned, cells=is_sheet)
-            if is_sheet:
-                sheet_cells += found
-            else:
+            found = _scan(scanned, counted)
+            if counted is None:
                 elements += found
-        found = _scan(carry, cells=is_sheet)
-        if is_sheet:
-            sheet_cells += found
-        else:
+            else:
+                sheet_cells += found
+        found = _scan(carry, counted)
+        if counted is None:
             elements += found
+        else:
+            sheet_cells += found
         if keep:
             content_types = b"".join(kept)
     kinds = _content_types(content_types)
@@ -260,14 +264,14 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
     return PackageFacts(kind=kind, sheet_cells=sheet_cells, elements=elements)
 
 
-def _scan(text: bytes, *, cells: bool) -> int:
-    """Refuses DOCTYPE / ENTITY declarations; returns the cell elements (`cells`) or all start tags in `text`."""
+def _scan(text: bytes, counted: re.Pattern | None) -> int:
+    """Refuses DOCTYPE / ENTITY declarations; returns how many `counted` elements (or any start tags) `text` has."""
     if b"\x00" in text:  # UTF-16 or UTF-32: the ASCII of the markup with the zero bytes taken out
         text = text.replace(b"\x00", b"")
     if _DECLARATION.search(text):
         raise ImportFileError(XML_DECLARATIONS)
-    if cells:
-        return len(_SHEET_CELL.findall(text))
+    if counted is not None:
+        return len(counted.findall(text))
     return text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
 
 

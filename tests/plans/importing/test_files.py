@@ -607,3 +607,11 @@ def test_headings_are_looked_for_among_the_30_paragraphs_before_a_table():
     first, second = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
     assert first.headings_before == []
     assert second.headings_before == ["Priority 2: Near"]
+
+
+def test_a_workbook_of_more_than_a_million_shared_strings_is_refused_before_openpyxl_reads_it(libraries_untouched):
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si/>" * 1_000_001 + b"</sst>"
+    )
+    data = rezip(xlsx_bytes(), add={"xl/sharedStrings.xml": strings}, compression=zipfile.ZIP_STORED)
+    assert refused(data, "plan.xlsx") == files.TOO_MANY_CELLS.format(cells=1_000_000)
