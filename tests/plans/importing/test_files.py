@@ -615,3 +615,35 @@ def test_a_workbook_of_more_than_a_million_shared_strings_is_refused_before_open
     )
     data = rezip(xlsx_bytes(), add={"xl/sharedStrings.xml": strings}, compression=zipfile.ZIP_STORED)
     assert refused(data, "plan.xlsx") == files.TOO_MANY_CELLS.format(cells=1_000_000)
+
+
+def test_docs_list_every_message():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[3] / "docs" / "import.md").read_text()
+    messages = [
+        files.EMPTY,
+        files.TOO_LARGE.format(mb=20),
+        files.NOT_OFFICE,
+        files.WRONG_ENDING,
+        files.PDF,
+        files.OLD_WORD,
+        files.OLD_EXCEL,
+        files.OLD_OFFICE,
+        files.PASSWORD,
+        files.MACROS,
+        files.DAMAGED,
+        files.UNPACKS_TOO_LARGE.format(mb=100),
+        files.TOO_COMPRESSED,
+        files.TOO_MANY_PARTS,
+        files.XML_DECLARATIONS,
+        files.MISMATCH.format(ending=".xlsx", actual="a Word document"),
+        files.TOO_MANY_ROWS.format(rows=5_000),
+        files.TOO_MANY_COLUMNS.format(source="Sheet 'Plan'", columns=100),
+        files.TOO_MANY_CELLS.format(cells=1_000_000),
+        files.TOO_COMPLEX,
+        files.NO_TABLE,
+        files.SHEET_EMPTY,
+        files.SHEETS_EMPTY,
+    ]
+    assert [message for message in messages if f"| {message} |" not in page] == []
