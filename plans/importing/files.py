@@ -130,7 +130,7 @@ def read_upload(upload, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
 
 def check_signature(data: bytes) -> None:
     """Refuses a PDF, an old binary or password-protected Office file, and anything that is not a zip."""
-    if data.lstrip()[:5] == b"%PDF-":
+    if b"%PDF-" in data[:1024]:  # PDF readers accept up to 1 KB before the header
         raise ImportFileError(PDF)
     if data.startswith(_CFB_SIGNATURE):
         # Office keeps an encrypted .docx/.xlsx inside a compound file with these two streams.

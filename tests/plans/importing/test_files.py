@@ -647,3 +647,20 @@ def test_docs_list_every_message():
         files.SHEETS_EMPTY,
     ]
     assert [message for message in messages if f"| {message} |" not in page] == []
+
+
+def test_a_pdf_behind_a_little_junk_is_still_named_a_pdf(libraries_untouched):
+    assert refused(b"\xef\xbb\xbfjunk\r\n%PDF-1.4\n1 0 obj", "plan.docx") == files.PDF
+
+
+def test_a_merged_range_excel_never_writes_is_refused_as_damaged_not_an_error_page():
+    def setup(workbook):
+        sheet = workbook.active
+        sheet["A1"], sheet["B1"], sheet["B2"] = "Domestic abuse", "One", "Two"
+        sheet.merge_cells("A1:A2")
+
+    data = xlsx_bytes(rows=(), setup=setup)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b'ref="A1:A2"' in sheet
+    data = rezip(data, replace={"xl/worksheets/sheet1.xml": sheet.replace(b'ref="A1:A2"', b'ref="A:A"')})
+    assert refused(data, "plan.xlsx") == files.DAMAGED
