@@ -38,7 +38,9 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-_EXACT: dict[str, str] = {normalise(heading): key for key, heading in EXPORT_COLUMNS}
+_EXACT: dict[str, str] = {
+    normalise(heading): _TITLE_OR_ACTIONS if key == "actions" else key for key, heading in EXPORT_COLUMNS
+}
 
 # (pattern over the normalised heading, field). First match wins; patterns are anchored at the start.
 _PATTERNS: list[tuple[str, str]] = [
