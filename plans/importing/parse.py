@@ -47,7 +47,7 @@ from .drafts import (
 )
 from .layout import ABOUT_SHEET, ACTION_MARKER, EXPORT_COLUMNS, MILESTONE_LEADS_SEPARATOR
 from .leads import parse_lead_cell
-from .recognise import HEADING_SEARCH_ROWS, is_heading_row, normalise
+from .recognise import HEADING_SEARCH_ROWS, REF_PATTERN, is_heading_row, normalise
 
 NO_TITLE_COLUMN = "No column holds the objective: choose which column has the objectives' titles."
 NO_OBJECTIVES = "No objectives were found in the file."
@@ -81,6 +81,8 @@ def financial_year(period_label: str) -> int | None:
         return None
     first, second = int(match.group(1)), match.group(2)
     last = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+    if last < first:
+        last += 100  # "1999/00"
     return first if last - first == 1 else None
 
 
@@ -171,7 +173,7 @@ def _spanning_text(row: list[str], columns: list[str | None]) -> tuple[str, bool
     if len(filled) == 1:
         index, text = filled[0]
         title_at = columns.index("title") if "title" in columns else len(columns)
-        if index <= title_at and columns[index] != "ref" and "\n" not in text:
+        if index <= title_at and "\n" not in text and not REF_PATTERN.match(text):
             return text, False
     return None
 
@@ -428,8 +430,8 @@ def _is_document_title(heading: str) -> bool:
 
 
 def _check_refs(objectives: list[ObjectiveDraft], *, name_source: bool) -> None:
-    def where(objective: ObjectiveDraft) -> str:
-        return f"row {objective.row} of {objective.source}" if name_source else f"row {objective.row}"
+    def where(objective: ObjectiveDraft, word: str = "row") -> str:
+        return f"{word} {objective.row} of {objective.source}" if name_source else f"{word} {objective.row}"
 
     first: dict[str, ObjectiveDraft] = {}
     for objective in objectives:
@@ -437,9 +439,7 @@ def _check_refs(objectives: list[ObjectiveDraft], *, name_source: bool) -> None:
             continue
         if objective.ref in first:
             also = where(first[objective.ref])
-            objective.errors.append(
-                f"{where(objective).capitalize()}: the ref {objective.ref} is used twice (also {also})"
-            )
+            objective.errors.append(f"{where(objective, 'Row')}: the ref {objective.ref} is used twice (also {also})")
         else:
             first[objective.ref] = objective
 
