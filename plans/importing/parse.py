@@ -65,7 +65,7 @@ _LABELLED = re.compile(r"^[^:]{1,40}:\s")  # "Lead Agency: Police", "Indicators 
 
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:/|-|–|to)\s*((?:19|20)?\d{2})\b")
 
-_MARKER = re.compile(r"^(?:[•●○▪◦‣∙·*\-–]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+")
+_MARKER = re.compile(r"^(?:[•●○▪◦‣∙·*\-–o]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+")
 _NUMBER = re.compile(r"^(?P<number>\d{1,3})[.)](?:\s+|$)(?P<text>.*)$")
 
 
@@ -101,6 +101,7 @@ class _RowCells:
     cells: dict[str, str] = field(default_factory=dict)
     exported: bool = False
     has_actions_column: bool = False
+    last: dict[str, str] = field(default_factory=dict)  # the cells of the last row read into this objective
 
 
 def _is_export(table: RawTable, mapping: TableMapping) -> bool:
@@ -215,17 +216,19 @@ def _exported_items(text: str, marker: str) -> list[str]:
 
 
 def _outcomes(text: str, *, exported: bool) -> list[OutcomeDraft]:
+    """Outcomes "1. text" with their numbers; bulleted or plain lines numbered in order. Where lines carry
+    numbers or bullets, a line without one continues the outcome above (a cell running on to the next page)."""
     lines = text.splitlines() if exported else _lines(text)
-    numbered = any(_NUMBER.match(line) for line in lines)
+    marked = any(_NUMBER.match(line) or (not exported and _MARKER.match(line)) for line in lines)
     outcomes: list[OutcomeDraft] = []
     for line in lines:
-        match = _NUMBER.match(line)
-        if match:
-            outcomes.append(OutcomeDraft(number=int(match["number"]), text=match["text"].strip()))
-        elif numbered and outcomes:
+        number = _NUMBER.match(line)
+        marker = None if exported else _MARKER.match(line)
+        if number:
+            outcomes.append(OutcomeDraft(number=int(number["number"]), text=number["text"].strip()))
+        elif marked and outcomes and not marker:
             outcomes[-1].text = f"{outcomes[-1].text}\n{line}"
         else:
-            marker = _MARKER.match(line)
             outcomes.append(OutcomeDraft(number=len(outcomes) + 1, text=line[marker.end() :] if marker else line))
     return [outcome for outcome in outcomes if outcome.text or exported]
 
@@ -339,20 +342,23 @@ def _about(table: RawTable) -> dict[str, str]:
 
 
 def _continues(cells: dict[str, str], previous: _RowCells | None) -> bool:
+    """No ref and no title, or the ref and title of the row above repeated by merged cells (or left empty)."""
     if previous is None:
         return False
     ref, title = cells.get("ref", "").strip(), cells.get("title", "").strip()
-    if not ref and not title:
-        return True
-    return bool(ref) and not title and ref == previous.cells.get("ref", "").strip()
+    same_ref = not ref or ref == previous.last.get("ref", "").strip()
+    same_title = not title or title == previous.last.get("title", "").strip()
+    return same_ref and same_title
 
 
 def _join(previous: _RowCells, cells: dict[str, str]) -> None:
+    """Add a continuing row's cells; a cell repeating the row above's (a merged cell) adds nothing."""
     for key, text in cells.items():
-        if key == "ref" and text.strip() == previous.cells.get("ref", "").strip():
+        if text == previous.last.get(key):
             continue
         before = previous.cells.get(key, "")
         previous.cells[key] = f"{before}\n{text}" if before else text
+    previous.last = cells
 
 
 def parse(tables: list[RawTable], mappings: list[TableMapping], *, title: str = "") -> PlanDraft:
@@ -397,7 +403,8 @@ def parse(tables: list[RawTable], mappings: list[TableMapping], *, title: str = 
                 row=_row_number(table, index),
                 source=table.source,
                 place=_Place(place.priority, place.section, place.theme),
-                cells=cells,
+                cells=dict(cells),
+                last=cells,
                 exported=exported,
                 has_actions_column="actions" in mapping.columns,
             )

@@ -374,6 +374,31 @@ def test_a_row_repeating_the_ref_above_without_a_title_continues_it():
     assert objective.leads == [LeadDraft(organisation="Police"), LeadDraft(organisation="SBC")]
 
 
+def test_a_row_whose_merged_cells_repeat_the_ref_and_title_above_continues_it_once():
+    # A Word row split across a page with its ref, title and lead cells merged down: they repeat their text.
+    tables = [
+        RawTable(
+            source="Table 1",
+            rows=[
+                ["Ref", "Objective", "Lead", "Progress"],
+                [
+                    "1.1",
+                    "Support the DA coordinator",
+                    "SBC Alex Hepton",
+                    "Coordinator is now in place to organise case",
+                ],
+                ["1.1", "Support the DA coordinator", "SBC Alex Hepton", "management meetings"],
+                ["1.2", "Improve data sharing", "SBC Alex Hepton", ""],
+            ],
+        )
+    ]
+    first, second = parsed(tables).objectives
+    assert (first.title, first.lead_text) == ("Support the DA coordinator", "SBC Alex Hepton")
+    assert first.progress == "Coordinator is now in place to organise case\nmanagement meetings"
+    assert first.errors == []
+    assert (second.ref, second.lead_text) == ("1.2", "SBC Alex Hepton")
+
+
 def test_priority_theme_and_section_heading_rows_place_the_rows_below():
     width = ["Ref", "Objective", "Lead"]
     tables = [
@@ -630,3 +655,21 @@ def test_any_tables_are_read_without_raising(tables_rows):
     tables = [RawTable(source=f"Table {n}", rows=rows) for n, rows in enumerate(tables_rows, start=1)]
     draft = parsed(tables)
     assert draft.errors or draft.objectives
+
+
+def test_an_unmarked_line_after_bulleted_outcomes_continues_the_last_one():
+    tables = [
+        RawTable(
+            source="Table 1",
+            rows=[
+                ["Ref", "Objective", "Expected outcomes"],
+                ["1", "Do", "• At least one campaign undertaken this year.\n• 20% annual decrease"],
+                ["", "", "in offending."],
+            ],
+        )
+    ]
+    [objective] = parsed(tables).objectives
+    assert objective.outcomes == [
+        OutcomeDraft(number=1, text="At least one campaign undertaken this year."),
+        OutcomeDraft(number=2, text="20% annual decrease\nin offending."),
+    ]
