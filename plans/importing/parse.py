@@ -413,10 +413,54 @@ def parse(tables: list[RawTable], mappings: list[TableMapping], *, title: str = 
     name_source = len({raw.source for raw in rows}) > 1
     draft.objectives = [_objective(raw, year=year, name_source=name_source) for raw in rows]
     _check_refs(draft.objectives, name_source=name_source)
+    listed = _listed_priorities(tables, mappings)
+    if listed:
+        draft.priorities = list(listed.values())
+        _tagged_priorities(draft.objectives, listed)
     _collect_places(draft)
     if not draft.objectives:
         draft.errors.append(NO_OBJECTIVES)
     return draft
+
+
+# A summary table listing the plan's priorities, and objectives tagged with their codes (Hastings):
+# "Local Priorities (LP) identified through ...:" | "1. Domestic Violence" ...; "Licensing (LP2&3)".
+_PRIORITY_LIST_LABEL = re.compile(r"\bpriorit(?:y|ies)\b(?:\s*\((?P<code>[A-Z]{1,4})\))?", re.I)
+_LISTED = re.compile(r"^(?P<number>\d{1,2})[.)]\s+(?P<title>.+?)(?::\s*(?:to include|including)\b.*)?$", re.I)
+
+
+def _listed_priorities(tables: list[RawTable], mappings: list[TableMapping]) -> dict[str, str]:
+    """{"LP1": "Domestic Violence", ...} from a label / value table outside the plan's tables ({} if none)."""
+    listed: dict[str, str] = {}
+    for table, mapping in zip(tables, mappings, strict=True):
+        if "title" in mapping.columns or _is_about(table):
+            continue
+        for row in table.rows:
+            label = _PRIORITY_LIST_LABEL.search(row[0]) if len(row) >= 2 else None
+            if label is None or not label["code"]:
+                continue
+            for line in _lines("\n".join(dict.fromkeys(row[1:]))):
+                match = _LISTED.match(line)
+                if match:
+                    listed.setdefault(f"{label['code'].upper()}{match['number']}", match["title"].strip())
+    return listed
+
+
+def _tagged_priorities(objectives: list[ObjectiveDraft], listed: dict[str, str]) -> None:
+    """An objective whose title ends in "(LP4)" or "(LP2&3)" addresses those priorities (one a line)."""
+    codes = sorted({re.sub(r"\d+$", "", code) for code in listed})
+    code = f"(?:{'|'.join(codes)})"
+    tag = re.compile(rf"\((?P<tags>{code}\s*\d+(?:\s*(?:,|&|/|\+|and)\s*(?:{code})?\s*\d+)*)\)\s*$")
+    for objective in objectives:
+        match = tag.search(objective.title)
+        if not match:
+            continue
+        prefix = re.match(r"[A-Z]+", match["tags"]).group(0)
+        titles = [
+            listed[f"{prefix}{number}"] for number in re.findall(r"\d+", match["tags"]) if f"{prefix}{number}" in listed
+        ]
+        lines = [*_lines(objective.priority), *titles]
+        objective.priority = "\n".join(dict.fromkeys(lines))
 
 
 def _headings_of(table: RawTable) -> list[str]:
@@ -460,7 +504,7 @@ def _collect_places(draft: PlanDraft) -> None:
             for known in draft.sections
         ):
             draft.sections.append(SectionDraft(title=objective.section, priority=_first_line(objective.priority)))
-    draft.priorities = list(dict.fromkeys(priorities))
+    draft.priorities = list(dict.fromkeys([*draft.priorities, *priorities]))
 
 
 def _first_line(text: str) -> str:

@@ -258,8 +258,39 @@ def test_hastings_title_period_and_every_plan_row_across_pages(hastings):
         "Increase reporting of domestic abuse incidents and reduce repeat victimisation (LP1)",
     ]
     assert {objective.ref for objective in hastings.objectives} == {""}
-    assert hastings.priorities == []
     assert not hastings.has_errors
+
+
+def test_hastings_local_priorities_and_the_rows_tagged_with_them(hastings):
+    assert hastings.priorities == [
+        "Domestic Violence",
+        "Alcohol Related Crime and Disorder",
+        "Antisocial Behaviour",
+        "Arson",
+        "Hate Crime",
+    ]
+    tagged = {objective.title: objective.priority for objective in hastings.objectives if objective.priority}
+    assert tagged == {
+        "Reduce the number of accidental dwelling fires and deliberate fires by 6% (LP4)": "Arson",
+        "Licensing (LP2&3)": "Alcohol Related Crime and Disorder\nAntisocial Behaviour",
+        "Increase reporting of domestic abuse incidents and reduce repeat victimisation (LP1)": "Domestic Violence",
+    }
+    # "Addressing all local priorities, unless otherwise indicated": the others name none.
+    assert [o.title for o in hastings.objectives if not o.priority] == [
+        "JAG", "MATT", "Quality Streets", "Op Blitzed", "Communications"
+    ]  # fmt: skip
+    assert hastings.sections == []
+
+
+def test_local_priorities_listed_one_a_row_with_the_label_merged_down():
+    label = "Local Priorities (LP) identified through Joint Strategic Intelligence Assessment:"
+    tables = [
+        RawTable(source="Table 1", rows=[[label, "1. Domestic Violence"], [label, "2. Hate Crime"]]),
+        RawTable(source="Table 2", rows=[["Plan details", "Action:"], ["Reporting (LP1 & LP2)", "Train staff"]]),
+    ]
+    draft = parsed(tables)
+    assert draft.priorities == ["Domestic Violence", "Hate Crime"]
+    assert draft.objectives[0].priority == "Domestic Violence\nHate Crime"
 
 
 def test_hastings_columns_field_by_field(hastings):

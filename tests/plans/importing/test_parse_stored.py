@@ -30,7 +30,7 @@ def _draft(tables):
     [
         (fixtures.stevenage_tables, 10, 4),
         (fixtures.east_herts_tables, 10, 5),
-        (fixtures.hastings_tables, 8, 0),
+        (fixtures.hastings_tables, 8, 5),
     ],
     ids=["stevenage", "east-herts", "hastings"],
 )
