@@ -368,7 +368,6 @@ def parse(tables: list[RawTable], mappings: list[TableMapping], *, title: str = 
     headings = [heading for table in tables for heading in _headings_of(table)]
     draft.title = about.get("Title") or title or next((h for h in headings if _is_document_title(h)), "")
     draft.period_label = about.get("Period") or _period(draft.title) or next(filter(None, map(_period, headings)), "")
-    year = financial_year(draft.period_label)
     if not any("title" in mapping.columns for mapping in mappings):
         draft.errors.append(NO_TITLE_COLUMN)
         return draft
@@ -376,40 +375,10 @@ def parse(tables: list[RawTable], mappings: list[TableMapping], *, title: str = 
     place = _Place()
     rows: list[_RowCells] = []
     for table, mapping in zip(tables, mappings, strict=True):
-        if _is_about(table) or "title" not in mapping.columns:
-            continue
-        exported = _is_export(table, mapping)
-        for heading in table.headings_before:
-            _heading(heading, place, draft.sections, free_text=False)
-        start = 0 if mapping.header_row is None else mapping.header_row + 1
-        for index in range(mapping.header_row or 0):
-            spanning = _spanning_text(table.rows[index], mapping.columns)
-            if spanning:
-                _heading(spanning[0], place, draft.sections, free_text=spanning[1])
-        previous = rows[-1] if rows and mapping.header_row is None else None
-        for index in range(start, len(table.rows)):
-            row = table.rows[index]
-            if not any(cell.strip() for cell in row) or is_heading_row(row):
-                continue
-            spanning = None if exported else _spanning_text(row, mapping.columns)
-            if spanning and _heading(spanning[0], place, draft.sections, free_text=spanning[1]):
-                previous = None
-                continue
-            cells = _cells(row, mapping.columns)
-            if not exported and _continues(cells, previous):
-                _join(previous, cells)
-                continue
-            previous = _RowCells(
-                row=_row_number(table, index),
-                source=table.source,
-                place=_Place(place.priority, place.section, place.theme),
-                cells=dict(cells),
-                last=cells,
-                exported=exported,
-                has_actions_column="actions" in mapping.columns,
-            )
-            rows.append(previous)
+        if not _is_about(table) and "title" in mapping.columns:
+            _read_table(table, mapping, place=place, rows=rows, sections=draft.sections)
 
+    year = financial_year(draft.period_label)
     name_source = len({raw.source for raw in rows}) > 1
     draft.objectives = [_objective(raw, year=year, name_source=name_source) for raw in rows]
     _check_refs(draft.objectives, name_source=name_source)
@@ -421,6 +390,43 @@ def parse(tables: list[RawTable], mappings: list[TableMapping], *, title: str = 
     if not draft.objectives:
         draft.errors.append(NO_OBJECTIVES)
     return draft
+
+
+def _read_table(
+    table: RawTable, mapping: TableMapping, *, place: _Place, rows: list[_RowCells], sections: list[SectionDraft]
+) -> None:
+    """One table's rows into `rows` (a continuation table's first rows may continue the last objective)."""
+    exported = _is_export(table, mapping)
+    for heading in table.headings_before:
+        _heading(heading, place, sections, free_text=False)
+    for index in range(mapping.header_row or 0):
+        spanning = _spanning_text(table.rows[index], mapping.columns)
+        if spanning:
+            _heading(spanning[0], place, sections, free_text=spanning[1])
+    previous = rows[-1] if rows and mapping.header_row is None else None
+    start = 0 if mapping.header_row is None else mapping.header_row + 1
+    for index in range(start, len(table.rows)):
+        row = table.rows[index]
+        if not any(cell.strip() for cell in row) or is_heading_row(row):
+            continue
+        spanning = None if exported else _spanning_text(row, mapping.columns)
+        if spanning and _heading(spanning[0], place, sections, free_text=spanning[1]):
+            previous = None
+            continue
+        cells = _cells(row, mapping.columns)
+        if not exported and _continues(cells, previous):
+            _join(previous, cells)
+            continue
+        previous = _RowCells(
+            row=_row_number(table, index),
+            source=table.source,
+            place=_Place(place.priority, place.section, place.theme),
+            cells=dict(cells),
+            last=cells,
+            exported=exported,
+            has_actions_column="actions" in mapping.columns,
+        )
+        rows.append(previous)
 
 
 # A summary table listing the plan's priorities, and objectives tagged with their codes (Hastings):
