@@ -63,7 +63,10 @@ _PATTERNS: list[tuple[str, str]] = [
         r"|dates|to be completed by|completed by|by|end date)$",
         "due",
     ),
-    (r"(resources?|resourcing|resources? (required|needed)|resource implications)$", "resources"),
+    (
+        r"(resources?|resourcing|resources? (required|needed)|resource implications|resources? (and )?costs?)$",
+        "resources",
+    ),
     (r"(costs?|budget|funding|estimated cost|cost estimate)$", "cost"),
     (
         r"((expected |intended |key )?outcomes?( outputs)?|outputs?|success (measures?|criteria)"

@@ -38,6 +38,7 @@ from tests.plans.importing import fixtures
         ("Resources", "resources"),
         ("Resource", "resources"),
         ("Resources required:", "resources"),
+        ("Resources/cost", "resources"),
         ("Cost", "cost"),
         ("Costs", "cost"),
         ("Budget", "cost"),
