@@ -17,6 +17,8 @@ Real plans' free-form lead cells are read by the heuristics of `leads.parse_lead
 from __future__ import annotations
 
 LINE = "\n"
+MILESTONE_LEADS_SEPARATOR = " | "
+ACTION_MARKER = "• "
 
 # (field key of drafts.FIELDS, heading written)
 EXPORT_COLUMNS: list[tuple[str, str]] = [
