@@ -74,17 +74,12 @@ def milestone_lead_line(milestone: Milestone) -> str:
 
 
 def priority_titles(objective: Objective) -> list[str]:
-    """The priority of the objective's section first, then the objective's own other priorities by title.
-
-    By title, not by the partnership's priority order: an import creates priorities in the order the
-    file first names them, so only an order read from the titles themselves exports the same again.
-    """
+    """The priority of the objective's section first, then the objective's own other priorities in the
+    partnership's order (an import numbers new priorities to keep that order: `plans.services.importing`)."""
     section_priority = objective.section.priority if objective.section else None
-    first = [section_priority.title] if section_priority is not None else []
-    others = sorted(
-        {p.title for p in objective.priorities.all()} - set(first), key=lambda title: (title.casefold(), title)
-    )
-    return first + others
+    titles = [section_priority.title] if section_priority is not None else []
+    titles += [priority.title for priority in objective.priorities.all() if priority.title not in titles]
+    return titles
 
 
 def _matched(lines: list[str]) -> str:

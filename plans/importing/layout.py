@@ -16,7 +16,7 @@ Real plans' free-form lead cells are read by the heuristics of `leads.parse_lead
 What the export writes in each cell (`plans.exporting`), so the importer reads back the same values:
 
 - Priority: the title of the priority of the objective's section, then the titles of the objective's
-  own other priorities in alphabetical order, one per line (usually one line; empty when it
+  own other priorities in the partnership's priority order, one per line (usually one line; empty when it
   addresses "all priorities").
 - Section: the section's title (its number is not written). Theme, Ref, Objective, Resources, Target
   and indicator: the field as stored.

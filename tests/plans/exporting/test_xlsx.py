@@ -144,11 +144,11 @@ def test_queries_do_not_grow_with_the_objectives(django_assert_max_num_queries, 
         export_plan_xlsx(plan)
 
 
-def test_the_section_priority_comes_first_then_the_objective_own_by_title():
+def test_the_section_priority_comes_first_then_the_objective_own_in_priority_order():
     world = small_plan()
     partnership = world.plan.partnership
     zebra = PriorityFactory(partnership=partnership, title="Youth offending", position=0)
     alpha = PriorityFactory(partnership=partnership, title="arson", position=9)
     world.first.priorities.add(zebra, alpha)
     first = _rows(_workbook(world.plan)["Plan"])[0]
-    assert first["priority"] == "Domestic abuse\narson\nASB, criminal damage\nYouth offending"
+    assert first["priority"] == "Domestic abuse\nYouth offending\nASB, criminal damage\narson"
