@@ -170,7 +170,8 @@ def export_plan_docx(plan: Plan) -> bytes:
     objectives = list(objectives_for_export(plan))
     for section, items in groupby(objectives, key=lambda objective: objective.section):
         document.add_heading(xml_text(str(section)) if section else "Objectives", level=1)
-        if section is not None and section.priority is not None:
+        # The priority is named unless the heading already does ("1 Domestic abuse" for "Domestic abuse").
+        if section is not None and section.priority is not None and section.priority.title != section.title:
             document.add_paragraph(xml_text(f"Priority: {section.priority}"))
         _section_table(document, list(items))
     if not objectives:
