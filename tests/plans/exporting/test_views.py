@@ -67,6 +67,7 @@ def test_who_may_download(client, world, role, fmt):
     if response.status_code == 200:
         assert response["Content-Type"] == CONTENT_TYPES[fmt]
         assert response["Content-Disposition"] == f'attachment; filename="action-plan-201415.{fmt}"'
+        assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
 
 
 def test_the_download_is_the_export(client, world):
