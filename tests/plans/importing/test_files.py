@@ -613,7 +613,18 @@ def test_a_workbook_of_more_than_a_million_shared_strings_is_refused_before_open
     strings = (
         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si/>" * 1_000_001 + b"</sst>"
     )
-    data = rezip(xlsx_bytes(), add={"xl/sharedStrings.xml": strings}, compression=zipfile.ZIP_STORED)
+    original = xlsx_bytes()
+    types = zipfile.ZipFile(io.BytesIO(original)).read("[Content_Types].xml")
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    data = rezip(
+        original,
+        replace={"[Content_Types].xml": types.replace(b"</Types>", override)},
+        add={"xl/sharedStrings.xml": strings},
+        compression=zipfile.ZIP_STORED,
+    )
     assert refused(data, "plan.xlsx") == files.TOO_MANY_CELLS.format(cells=1_000_000)
 
 
@@ -664,3 +675,21 @@ def test_a_merged_range_excel_never_writes_is_refused_as_damaged_not_an_error_pa
     assert b'ref="A1:A2"' in sheet
     data = rezip(data, replace={"xl/worksheets/sheet1.xml": sheet.replace(b'ref="A1:A2"', b'ref="A:A"')})
     assert refused(data, "plan.xlsx") == files.DAMAGED
+
+
+def test_xml_parts_are_found_by_their_content_type_not_their_name(libraries_untouched):
+    original = docx_bytes()
+    types = zipfile.ZipFile(io.BytesIO(original)).read("[Content_Types].xml")
+    types = types.replace(b"</Types>", b'<Override PartName="/word/custom.dat" ContentType="application/xml"/></Types>')
+    hostile = b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    data = rezip(original, replace={"[Content_Types].xml": types}, add={"word/custom.dat": hostile})
+    assert refused(data, "plan.docx") == files.XML_DECLARATIONS
+
+
+def test_a_picture_with_a_doctype_is_not_parsed_so_not_refused():
+    svg = b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd"><svg/>'
+    original = docx_bytes()
+    types = zipfile.ZipFile(io.BytesIO(original)).read("[Content_Types].xml")
+    types = types.replace(b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>')
+    data = rezip(original, replace={"[Content_Types].xml": types}, add={"word/media/image1.svg": svg})
+    assert read_tables(io.BytesIO(data), filename="plan.docx")[0].rows[1] == ["Reduce harm", "Police"]
