@@ -377,7 +377,9 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        # Line breaks at the start stay: in line-matched cells (milestone dates and leads, see layout.py)
+        # an empty first line says the first milestone has no date or lead.
+        return value.replace("\r\n", "\n").replace("\r", "\n").rstrip().lstrip(" \t")
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
