@@ -645,8 +645,8 @@ def _cell_text(tc, styles: _Styles) -> str:
                 line = " | ".join(cell.replace("\n", " ") for cell in row if cell)
                 if line:
                     lines.append(line)
-    while lines and not lines[0]:
-        lines.pop(0)
+    # Empty lines at the start stay, as in a workbook's cells: in line-matched cells (milestone dates
+    # and leads, see layout.py) an empty first line says the first milestone has no date or lead.
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines)

@@ -513,7 +513,8 @@ def test_word_tables_are_read_with_bullets_merges_headings_and_nested_tables():
         ["Objective", "Actions", "Lead", "By when"],
         ["Reduce repeat victims", "Work with partners:\n• Set up MARAC\n• Train staff", "Police", "March 2015"],
         ["Spans two columns", "Spans two columns", "Police", ""],
-        ["Third objective", "Milestone | Date\nLaunch | June 2014", "Police", ""],
+        # the cell's own (empty) first paragraph, then the nested table's rows
+        ["Third objective", "\nMilestone | Date\nLaunch | June 2014", "Police", ""],
     ]
     assert first.row_numbers == [1, 2, 3, 4]
     assert second.source == "Table 2"
@@ -693,3 +694,19 @@ def test_a_picture_with_a_doctype_is_not_parsed_so_not_refused():
     types = types.replace(b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>')
     data = rezip(original, replace={"[Content_Types].xml": types}, add={"word/media/image1.svg": svg})
     assert read_tables(io.BytesIO(data), filename="plan.docx")[0].rows[1] == ["Reduce harm", "Police"]
+
+
+def test_a_word_cell_keeps_its_empty_first_line_as_a_workbook_cell_does():
+    def build(document):
+        table = document.add_table(rows=2, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "Milestones", "Milestone dates"
+        milestones = table.cell(1, 0)
+        milestones.text = "Agree the plan"
+        milestones.add_paragraph("Launch")
+        dates = table.cell(1, 1)  # the first milestone has no date
+        dates.add_paragraph("June 2014")
+        dates.add_paragraph("")
+
+    [table] = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
+    assert table.rows[1] == ["Agree the plan\nLaunch", "\nJune 2014"]
+    assert files.cell_text("\nJune 2014\n") == "\nJune 2014"
