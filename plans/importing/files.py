@@ -77,6 +77,9 @@ OLD_OFFICE = "The file is in an old Office format; save it as .docx or .xlsx and
 PASSWORD = "The file is password-protected; remove the password, save it and upload it again"
 MACROS = "The file contains macros; save it as a Word document (.docx) or Excel workbook (.xlsx) without macros"
 DAMAGED = "The file is damaged and cannot be opened"
+STRICT = (
+    "The file is saved as Strict Open XML; save it again as an ordinary Word document (.docx) or Excel workbook (.xlsx)"
+)
 UNPACKS_TOO_LARGE = "The file unpacks to more than {mb} MB, so it will not be opened"
 TOO_COMPRESSED = "The file is packed far more tightly than a real document, so it will not be opened"
 TOO_MANY_PARTS = "The file has too many parts to be a plan, so it will not be opened"
@@ -98,6 +101,7 @@ _CHUNK = 64 * 1024
 _DECLARATION = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 _SHEET_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_STRICT_ROOT = b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 _WORD_MAIN = "wordprocessingml.document.main+xml"
 _EXCEL_MAIN = "spreadsheetml.sheet.main+xml"
 
@@ -245,7 +249,12 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
         kind = kind or ""
         counted = _SHEET_CELL if "spreadsheetml.worksheet" in kind else None
         counted = _SHARED_STRING if "spreadsheetml.sharedstrings" in kind else counted
-        (found, tags), _ = _read_xml_part(archive, info, budget=budget, max_unpacked=max_unpacked, counted=counted)
+        root_rels = name == "_rels/.rels"
+        (found, tags), kept = _read_xml_part(
+            archive, info, budget=budget, max_unpacked=max_unpacked, counted=counted, keep=root_rels
+        )
+        if root_rels and _STRICT_ROOT in kept:  # the package's main relationship, in Strict's namespace
+            raise ImportFileError(STRICT)
         if counted is None:
             elements += tags
         else:

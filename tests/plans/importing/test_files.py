@@ -645,6 +645,7 @@ def test_docs_list_every_message():
         files.PASSWORD,
         files.MACROS,
         files.DAMAGED,
+        files.STRICT,
         files.UNPACKS_TOO_LARGE.format(mb=100),
         files.TOO_COMPRESSED,
         files.TOO_MANY_PARTS,
@@ -710,3 +711,37 @@ def test_a_word_cell_keeps_its_empty_first_line_as_a_workbook_cell_does():
     [table] = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
     assert table.rows[1] == ["Agree the plan\nLaunch", "\nJune 2014"]
     assert files.cell_text("\nJune 2014\n") == "\nJune 2014"
+
+
+def _strict(data: bytes) -> bytes:
+    """The package as Word or Excel save it in "Strict Open XML" (ISO 29500 namespaces)."""
+    pairs = [
+        (
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+            b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        ),
+    ]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {}
+    for name in source.namelist():
+        content = source.read(name)
+        for old, new in pairs:
+            content = content.replace(old, new)
+        parts[name] = content
+    return rezip(data, replace=parts)
+
+
+@pytest.mark.parametrize(("build", "name"), [(xlsx_bytes, "plan.xlsx"), (docx_bytes, "plan.docx")])
+def test_a_strict_open_xml_file_is_refused_with_how_to_save_it(libraries_untouched, build, name):
+    assert refused(_strict(build()), name) == (
+        "The file is saved as Strict Open XML; save it again as an ordinary Word document (.docx) or Excel workbook"
+        " (.xlsx)"
+    )
