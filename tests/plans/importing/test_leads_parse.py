@@ -165,6 +165,14 @@ OTHER = [
         [lead(title="Chief Inspector Eastbourne District", org="Sussex Police")],
     ),
     ("Licensing Manager; Police", [lead(title="Licensing Manager"), lead(org="Police")]),
+    (
+        "Jane Smith / Community Safety Manager / Stevenage Borough Council",
+        [lead("Jane Smith", "Community Safety Manager", "Stevenage Borough Council")],
+    ),
+    ("Police / SBC", [lead(org="Police"), lead(org="SBC")]),
+    ("Community Safety Manager, SBC", [lead(title="Community Safety Manager", org="SBC")]),
+    ("Jane Smith, Community Safety Manager, SBC", [lead("Jane Smith", "Community Safety Manager", "SBC")]),
+    ("Jane Smith / John Doe", [lead("Jane Smith"), lead("John Doe")]),
     ("Night Time Economy Board", [lead(group="Night Time Economy Board")]),
     ("To be confirmed", [lead(title="To be confirmed")]),
 ]
