@@ -410,8 +410,8 @@ def _read_table(
         if not any(cell.strip() for cell in row) or is_heading_row(row):
             continue
         spanning = None if exported else _spanning_text(row, mapping.columns)
-        if spanning and _heading(spanning[0], place, sections, free_text=spanning[1]):
-            previous = None
+        if spanning and (_heading(spanning[0], place, sections, free_text=spanning[1]) or spanning[1]):
+            previous = None  # a heading, or a note across the table ("Lead Agency: Police"): not an objective
             continue
         cells = _cells(row, mapping.columns)
         if not exported and _continues(cells, previous):

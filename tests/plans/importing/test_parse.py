@@ -462,6 +462,25 @@ def test_priority_theme_and_section_heading_rows_place_the_rows_below():
     ]
 
 
+def test_a_note_across_the_table_is_neither_a_heading_nor_an_objective():
+    tables = [
+        RawTable(
+            source="Table 1",
+            rows=[
+                ["Ref", "Objective", "Lead"],
+                ["2. Acquisitive crime", "2. Acquisitive crime", "2. Acquisitive crime"],
+                ["Lead Agency: Police", "Lead Agency: Police", "Lead Agency: Police"],
+                ["", "Indicators: serious acquisitive crime", "Indicators: serious acquisitive crime"],
+                ["2.1", "Reduce shoplifting", "Police"],
+            ],
+        )
+    ]
+    draft = parsed(tables)
+    assert [(o.ref, o.title, o.priority) for o in draft.objectives] == [
+        ("2.1", "Reduce shoplifting", "Acquisitive crime")
+    ]
+
+
 def test_a_word_tables_headings_before_set_the_priority():
     tables = [
         RawTable(
