@@ -69,7 +69,7 @@ AGENCY_WORDS = {
     "housing", "service", "services", "team", "teams", "authority", "authorities", "hospital", "ambulance",
     "agency", "agencies", "partners", "department", "directorate", "unit", "crc", "nps", "cab", "college",
     "university", "school", "schools", "association", "centre", "center", "charity", "ltd", "limited",
-    "standards", "commission", "office", "ccsu", "hbc", "sbc", "ehc",
+    "standards", "commission", "office",
 }  # fmt: skip
 GROUP_WORDS = {
     "group", "groups", "board", "partnership", "forum", "panel", "committee", "network", "odg", "jag", "rag",
@@ -268,12 +268,11 @@ def _split_body(words: list[str], *, has_person: bool) -> tuple[list[str], list[
         return words, []  # words before a name are where the person works ("Stevenage Haven Frankie Packard")
     if not body_ends:
         return [], words
-    # An acronym first and plain words after ("SBC Licensing", "Police NW Liaison"): the acronym or first
-    # agency word is the organisation unless a later agency word closes a longer name ("E&N Herts NHS Trust").
-    end = body_ends[-1]
-    named_agency = [index for index in range(end) if _key(words[index]) in AGENCY_WORDS or _is_group_word(words[index])]
-    if named_agency and named_agency[-1] + 1 < end and len(named_agency) == 1 and named_agency[0] == 0:
-        end = 1
+    # A name closed by an agency or group word is the organisation ("E&N Herts NHS Trust", "Sussex Police",
+    # "Police Licensing team"); otherwise the words up to the first acronym or agency word ("SBC Licensing",
+    # "Police NW Liaison": the rest is a job title).
+    named = [index for index in range(run) if _key(words[index]) in AGENCY_WORDS or _is_group_word(words[index])]
+    end = named[-1] + 1 if named and named[-1] > 0 else body_ends[0]
     return words[:end], words[end:]
 
 

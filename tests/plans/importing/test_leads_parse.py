@@ -170,6 +170,8 @@ OTHER = [
         [lead("Jane Smith", "Community Safety Manager", "Stevenage Borough Council")],
     ),
     ("Police / SBC", [lead(org="Police"), lead(org="SBC")]),
+    ("SBC NW Liaison", [lead(title="NW Liaison", org="SBC")]),
+    ("Anytown ADC Licensing", [lead(title="Licensing", org="Anytown ADC")]),
     ("Community Safety Manager, SBC", [lead(title="Community Safety Manager", org="SBC")]),
     ("Jane Smith, Community Safety Manager, SBC", [lead("Jane Smith", "Community Safety Manager", "SBC")]),
     ("Jane Smith / John Doe", [lead("Jane Smith"), lead("John Doe")]),
