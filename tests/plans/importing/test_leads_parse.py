@@ -54,6 +54,11 @@ STEVENAGE = [
         [lead("Evert Robotham", org="SBC"), lead("Sarah Brewerton", org="SBC")],
     ),
     ("SBC Debbie Barker", [lead("Debbie Barker", org="SBC")]),
+    ("SBC Evert Robotham & Sarah Brewerton", [lead("Evert Robotham", org="SBC"), lead("Sarah Brewerton", org="SBC")]),
+    (
+        "SBC Debbie Barker in conjunction with CCSU Sarah Taylor",
+        [lead("Debbie Barker", org="SBC"), lead("Sarah Taylor", org="CCSU", kind="in_conjunction")],
+    ),
     ("Police Insp Simon Tabert", [lead("Simon Tabert", "Insp", "Police")]),
     ("ODG (All)", [lead(group="ODG (All)")]),
     (
