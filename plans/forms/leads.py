@@ -1,4 +1,4 @@
-"""The leads of an objective as a formset: one row per lead, a few blank rows to add, a box to remove."""
+"""The leads of an objective or a milestone as a formset: one row per lead, a few blank rows to add, a box to remove."""
 
 from __future__ import annotations
 
@@ -89,8 +89,8 @@ def picker_querysets(partnership_id: int) -> dict:
 LeadFormSet = forms.formset_factory(LeadForm, formset=BaseLeadFormSet, extra=BLANK_ROWS, can_delete=True)
 
 
-def lead_formset(objective, data=None) -> forms.BaseFormSet:
-    """The formset for an objective's leads: its leads in order, then blank rows."""
+def lead_formset(owner, data=None, *, partnership_id: int) -> forms.BaseFormSet:
+    """The formset for the leads of an objective or a milestone (`owner`): its leads in order, then blank rows."""
     initial = [
         {
             "person": lead.person,
@@ -99,9 +99,8 @@ def lead_formset(objective, data=None) -> forms.BaseFormSet:
             "group": lead.group,
             "kind": lead.kind,
         }
-        for lead in objective.leads.select_related("person", "agency", "group")
+        for lead in owner.leads.select_related("person", "agency", "group")
     ]
-    partnership_id = objective.plan.partnership_id
     prototype = LeadForm(partnership_id=partnership_id)
     choices = {name: list(prototype.fields[name].choices) for name in ("person", "agency", "group")}
     return LeadFormSet(
