@@ -151,7 +151,7 @@ class ObjectiveForm(GovukFormMixin, forms.ModelForm):
         "title": "The objective as the plan words it",
         "theme": "For example Violent crime, or leave blank",
         "priorities": "Tick the priorities this objective addresses",
-        "lead_text": "Who leads it, as the plan writes it. Name lead officers on the leads page",
+        "lead_text": "Who leads it, as the plan writes it. Name organisations, jobholders or people on the leads page",
         "resources": "One resource on each line",
         "cost_amount": "For example 1250 or 1,250.50",
         "cost_text": "If there is no figure, for example 'Officer time' or 'TBC'",
