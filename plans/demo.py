@@ -365,7 +365,8 @@ class _DocumentLoader:
         """
         leads = [self._lead(spec) for spec in specs]
         for spec in demo:
-            officer = self._lead(spec)
+            # The plan does not write the demo officer's title: their lead carries none unless the spec gives one.
+            officer = {**self._lead(spec), "job_title": spec.get("job_title", "")}
             unnamed = next(
                 (
                     lead
@@ -375,7 +376,7 @@ class _DocumentLoader:
                 None,
             )
             if unnamed is not None:
-                unnamed.update(person=officer["person"], job_title=officer["job_title"])
+                unnamed["person"] = officer["person"]
             else:
                 leads.append(officer)
         parts = ("person", "job_title", "agency", "group", "kind")
