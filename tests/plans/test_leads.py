@@ -7,8 +7,9 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp.models import Role
@@ -22,6 +23,7 @@ from tests.factories import (
     GroupFactory,
     MembershipFactory,
     MilestoneFactory,
+    ObjectiveFactory,
     PersonFactory,
     PlanFactory,
 )
@@ -476,3 +478,32 @@ def test_the_check_page_shows_structured_leads_of_objectives_and_milestones(clie
     page = client.get(reverse("plans:plan_check", args=[world.plan.pk])).content.decode()
     assert lead_label(world.objective.leads.get()) in page
     assert f"(lead: {lead_label(_milestone(world).leads.get())})" in page
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_objective_page_with_milestone_leads_runs_a_constant_number_of_queries(client, world, coordinator):
+    client.force_login(coordinator)
+    url = reverse("plans:objective_detail", args=[world.objective.pk])
+    one = _queries_for(client, url)
+    for n in range(8):
+        milestone = MilestoneFactory(objective=world.objective, text=f"Milestone {n}")
+        MilestoneLead.objects.create(
+            milestone=milestone, job_title=f"Officer {n}", agency=AgencyFactory(partnership=world.partnership)
+        )
+    assert _queries_for(client, url) == one
+
+
+def test_the_check_page_with_leads_runs_a_constant_number_of_queries(client, world, coordinator):
+    client.force_login(coordinator)
+    url = reverse("plans:plan_check", args=[world.plan.pk])
+    one = _queries_for(client, url)
+    for n in range(8):
+        objective = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref=f"9.{n}")
+        ObjectiveLead.objects.create(objective=objective, job_title="Licensing Manager", agency=world.agency)
+        MilestoneLead.objects.create(milestone=MilestoneFactory(objective=objective), group=world.group)
+    assert _queries_for(client, url) == one
