@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from csp.limits import too_long_message
 from csp.models import Agency, Group, Person
 
 from ..models import LeadKind, ObjectiveLead
@@ -11,6 +12,7 @@ from ..models import LeadKind, ObjectiveLead
 SELECT = {"class": "govuk-select"}
 INPUT = {"class": "govuk-input"}
 BLANK_ROWS = 3
+JOB_TITLE_LIMIT = ObjectiveLead._meta.get_field("job_title").max_length
 
 
 class LeadForm(forms.Form):
@@ -26,7 +28,8 @@ class LeadForm(forms.Form):
     job_title = forms.CharField(
         label="Job title as the plan writes it",
         required=False,
-        max_length=ObjectiveLead._meta.get_field("job_title").max_length,
+        max_length=JOB_TITLE_LIMIT,
+        error_messages={"max_length": too_long_message("Job title", JOB_TITLE_LIMIT)},
         widget=forms.TextInput(attrs=INPUT),
         help_text="For example, Chief Inspector Eastbourne District",
     )

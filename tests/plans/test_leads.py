@@ -415,7 +415,7 @@ def test_milestone_leads_page_shows_errors_in_the_summary_and_beside_the_row(cli
     assert "already leads for this organisation in row 1" in page
 
     too_long = client.post(url, _form([{"job_title": "x" * 301}])).content.decode()
-    assert 'href="#id_leads-0-job_title"' in too_long
+    assert '<a href="#id_leads-0-job_title">Job title must be 300 characters or fewer</a>' in too_long
     assert list(milestone.leads.values_list("pk", flat=True)) == before
 
 
