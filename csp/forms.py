@@ -42,7 +42,9 @@ class GovukFormMixin:
             field.max_length = None
             field.widget.attrs.pop("maxlength", None)
             field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
-            field.validators.append(MaxLengthValidator(limit, message=too_long_message(field.label or name, limit)))
+            # 'Theme must be 200 characters or fewer', not 'Theme (optional) must be ...'.
+            label = (field.label or name).removesuffix(" (optional)")
+            field.validators.append(MaxLengthValidator(limit, message=too_long_message(label, limit)))
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's ValidationError next to the fields it names (the rest above the form)."""

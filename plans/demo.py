@@ -2,7 +2,9 @@
 
 The plans are transcribed word for word in `plans/demo_data/*.json` (each file says how in its
 `transcription_notes`). Loading is idempotent: every row is found by its natural key and only
-written when a value differs, so a second run changes nothing and adds no history.
+written when a value differs, so a second run changes nothing and adds no history. An objective's
+leads (person, jobholder title, organisation or group, kind, as the plan writes them) are a set,
+written through `objective_leads_set` only when the set differs.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from .models import (
     QuarterlyUpdate,
     Section,
 )
+from .services.leads import objective_leads_set
 
 DEMO_PASSWORD = "demo-csp-2026"
 # Coordinators must sign in with two factors; their demo authenticator shares this published
@@ -113,6 +116,11 @@ class _DocumentLoader:
         self.priorities: dict[str, Priority] = {}
         self.objectives: dict[str, Objective] = {}
         self.users: dict[str, Any] = {}
+        # Demo officers named on some objectives' leads: {objective key: [lead spec]}.
+        self.demo_leads: dict[str, list[dict[str, Any]]] = {}
+        for spec in document.get("demo_objective_leads", []):
+            for key in spec["objectives"]:
+                self.demo_leads.setdefault(key, []).append(spec)
 
     def load(self) -> Partnership:
         self.partnership = self._partnership()
@@ -125,7 +133,6 @@ class _DocumentLoader:
         self.plan = self._plan()
         self._consultations()
         self._sections()
-        self._demo_objective_leads()
         self._users()
         self._quarterly_updates()
         self._change_proposals()
@@ -320,8 +327,7 @@ class _DocumentLoader:
         _set_m2m(objective.priorities, priorities)
         _set_m2m(objective.lead_agencies, [self.agencies[key] for key in spec.get("lead_agencies", [])])
         _set_m2m(objective.lead_groups, [self.groups[key] for key in spec.get("lead_groups", [])])
-        for lead_position, lead in enumerate(spec.get("leads", []), start=1):
-            self._lead(objective, lead, position=lead_position)
+        self._leads(objective, spec.get("leads", []), self.demo_leads.get(ref or spec["title"], []))
         for action_position, text in enumerate(spec.get("actions", []), start=1):
             _upsert(Action, lookup={"objective": objective, "position": action_position}, values={"text": text})
         for outcome in spec.get("outcomes", []):
@@ -340,19 +346,47 @@ class _DocumentLoader:
             )
         self.objectives[ref or spec["title"]] = objective
 
-    def _lead(self, objective: Objective, spec: dict[str, Any], *, position: int) -> None:
-        _upsert(
-            ObjectiveLead,
-            lookup={"objective": objective, "person": self.people[spec["person"]]},
-            values={"agency": self.agencies[spec["agency"]], "kind": spec["kind"], "position": position},
-        )
+    def _lead(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """A lead as the plan writes it: a person (with the title the plan gives them), a jobholder, a body."""
+        person = self.people[spec["person"]] if spec.get("person") else None
+        return {
+            "person": person,
+            "job_title": spec.get("job_title", person.job_title if person else ""),
+            "agency": self.agencies[spec["agency"]] if spec.get("agency") else None,
+            "group": self.groups[spec["group"]] if spec.get("group") else None,
+            "kind": spec.get("kind", ObjectiveLead.Kind.LEAD),
+        }
 
-    def _demo_objective_leads(self) -> None:
-        for spec in self.doc.get("demo_objective_leads", []):
-            for key in spec["objectives"]:
-                objective = self.objectives[key]
-                position = objective.leads.exclude(person=self.people[spec["person"]]).count() + 1
-                self._lead(objective, spec, position=position)
+    def _leads(self, objective: Objective, specs: list[dict[str, Any]], demo: list[dict[str, Any]]) -> None:
+        """Set the objective's leads through the service, only when they differ (a second load writes nothing).
+
+        A demo officer fills in the person of the plan's lead for their organisation where the plan names no one
+        ('EHC' becomes the EHC community safety officer), else is added after the plan's leads.
+        """
+        leads = [self._lead(spec) for spec in specs]
+        for spec in demo:
+            # The plan does not write the demo officer's title: their lead carries none unless the spec gives one.
+            officer = {**self._lead(spec), "job_title": spec.get("job_title", "")}
+            unnamed = next(
+                (
+                    lead
+                    for lead in leads
+                    if lead["person"] is None and not lead["job_title"] and lead["agency"] == officer["agency"]
+                ),
+                None,
+            )
+            if unnamed is not None:
+                unnamed["person"] = officer["person"]
+            else:
+                leads.append(officer)
+        parts = ("person", "job_title", "agency", "group", "kind")
+        wanted = [tuple(lead[name] for name in parts) for lead in leads]
+        existing = [
+            tuple(getattr(lead, name) for name in parts)
+            for lead in objective.leads.select_related("person", "agency", "group")
+        ]
+        if wanted != existing:
+            objective_leads_set(objective, leads, by=None)
 
     def _users(self) -> None:
         user_model = get_user_model()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/start-next-year/", rollover_views.PlanStartNextYearView.as_view(), name="plan_start_next_year"),
     path("objectives/<int:pk>/", browse.ObjectiveDetailView.as_view(), name="objective_detail"),
     path("objectives/<int:pk>/leads/", lead_views.ObjectiveLeadsView.as_view(), name="objective_leads"),
+    path("milestones/<int:pk>/leads/", lead_views.MilestoneLeadsView.as_view(), name="milestone_leads"),
     path("my-items/", update_views.MyItemsView.as_view(), name="my_items"),
     path("objectives/<int:pk>/updates/<int:period_pk>/", update_views.UpdateEditView.as_view(), name="update_edit"),
     path("reminders/", update_views.RemindersView.as_view(), name="reminders"),

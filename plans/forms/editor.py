@@ -142,15 +142,16 @@ def parse_pounds(raw: str, label: str) -> Decimal | None:
 
 
 class ObjectiveForm(GovukFormMixin, forms.ModelForm):
-    """The objective itself: ref, title, section, priorities, leads as written, resources, cost, completion."""
+    """The objective itself: ref, title, theme, section, priorities, leads as written, resources, cost, completion."""
 
     cost_amount = forms.CharField(label="Cost in pounds (optional)", required=False)
     due_date = forms.DateField(label="Due date (optional)", required=False)
     hints = {
         "ref": "As the plan numbers it, for example '1.1' or 'ASB 3'",
         "title": "The objective as the plan words it",
+        "theme": "For example Violent crime, or leave blank",
         "priorities": "Tick the priorities this objective addresses",
-        "lead_text": "Who leads it, as the plan writes it. Name lead officers on the leads page",
+        "lead_text": "Who leads it, as the plan writes it. Name organisations, jobholders or people on the leads page",
         "resources": "One resource on each line",
         "cost_amount": "For example 1250 or 1,250.50",
         "cost_text": "If there is no figure, for example 'Officer time' or 'TBC'",
@@ -163,6 +164,7 @@ class ObjectiveForm(GovukFormMixin, forms.ModelForm):
         fields = [
             "ref",
             "title",
+            "theme",
             "section",
             "priorities",
             "target_and_indicator",
@@ -178,6 +180,7 @@ class ObjectiveForm(GovukFormMixin, forms.ModelForm):
         labels = {
             "ref": "Reference (optional)",
             "title": "Objective",
+            "theme": "Theme (optional)",
             "section": "Section (optional)",
             "priorities": "Priorities it addresses (optional)",
             "target_and_indicator": "Target and indicator (optional)",
@@ -276,7 +279,7 @@ class MilestoneRowForm(PartRowForm):
     text = forms.CharField(label="Milestone", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     due_date = forms.DateField(label="Due date (optional)", required=False)
     due_text = forms.CharField(label="Due as written (optional)", required=False)
-    lead_text = forms.CharField(label="Lead (optional)", required=False)
+    lead_text = forms.CharField(label="Lead as written (optional)", required=False)
     cost_amount = forms.CharField(label="Milestone cost in pounds (optional)", required=False)
     cost_text = forms.CharField(label="Milestone cost in words (optional)", required=False)
     hints = {
@@ -284,6 +287,7 @@ class MilestoneRowForm(PartRowForm):
         "due_text": "If there is no date, for example 'Summer 2026'",
         "cost_amount": "For example 1250 or 1,250.50",
         "cost_text": "If there is no figure, for example 'Officer time'",
+        "lead_text": "As the plan writes it. Once saved, name its organisations and jobholders on its leads page",
     }
 
     def clean_cost_amount(self):

@@ -1,9 +1,10 @@
-"""The leads of an objective as a formset: one row per lead, a few blank rows to add, a box to remove."""
+"""The leads of an objective or a milestone as a formset: one row per lead, a few blank rows to add, a box to remove."""
 
 from __future__ import annotations
 
 from django import forms
 
+from csp.limits import too_long_message
 from csp.models import Agency, Group, Person
 
 from ..models import LeadKind, ObjectiveLead
@@ -11,6 +12,7 @@ from ..models import LeadKind, ObjectiveLead
 SELECT = {"class": "govuk-select"}
 INPUT = {"class": "govuk-input"}
 BLANK_ROWS = 3
+JOB_TITLE_LIMIT = ObjectiveLead._meta.get_field("job_title").max_length
 
 
 class LeadForm(forms.Form):
@@ -26,7 +28,8 @@ class LeadForm(forms.Form):
     job_title = forms.CharField(
         label="Job title as the plan writes it",
         required=False,
-        max_length=ObjectiveLead._meta.get_field("job_title").max_length,
+        max_length=JOB_TITLE_LIMIT,
+        error_messages={"max_length": too_long_message("Job title", JOB_TITLE_LIMIT)},
         widget=forms.TextInput(attrs=INPUT),
         help_text="For example, Chief Inspector Eastbourne District",
     )
@@ -89,8 +92,8 @@ def picker_querysets(partnership_id: int) -> dict:
 LeadFormSet = forms.formset_factory(LeadForm, formset=BaseLeadFormSet, extra=BLANK_ROWS, can_delete=True)
 
 
-def lead_formset(objective, data=None) -> forms.BaseFormSet:
-    """The formset for an objective's leads: its leads in order, then blank rows."""
+def lead_formset(owner, data=None, *, partnership_id: int) -> forms.BaseFormSet:
+    """The formset for the leads of an objective or a milestone (`owner`): its leads in order, then blank rows."""
     initial = [
         {
             "person": lead.person,
@@ -99,9 +102,8 @@ def lead_formset(objective, data=None) -> forms.BaseFormSet:
             "group": lead.group,
             "kind": lead.kind,
         }
-        for lead in objective.leads.select_related("person", "agency", "group")
+        for lead in owner.leads.select_related("person", "agency", "group")
     ]
-    partnership_id = objective.plan.partnership_id
     prototype = LeadForm(partnership_id=partnership_id)
     choices = {name: list(prototype.fields[name].choices) for name in ("person", "agency", "group")}
     return LeadFormSet(

@@ -29,6 +29,7 @@ from ..models import (
     ChangeProposal,
     Escalation,
     Meeting,
+    Milestone,
     Objective,
     Plan,
     QuarterlyUpdate,
@@ -87,6 +88,19 @@ def access_objective(user: User, pk: int, *, for_change: bool = False) -> Object
     if for_change and not can_change_plan_content(user, objective.plan.partnership_id):
         _refuse("Only a coordinator of this partnership can change its objectives.")
     return objective
+
+
+def access_milestone(user: User, pk: int, *, for_change: bool = False) -> Milestone:
+    """A milestone of an objective the user may see (else 404); with for_change, one they may change (else 403)."""
+    milestone = get_object_or_404(
+        Milestone.objects.filter(objective__in=objectives_visible_to(user, include_archived=True)).select_related(
+            "objective__plan__partnership", "objective__section"
+        ),
+        pk=pk,
+    )
+    if for_change and not can_change_plan_content(user, milestone.objective.plan.partnership_id):
+        _refuse("Only a coordinator of this partnership can change its milestones.")
+    return milestone
 
 
 def access_update(user: User, pk: int, *, for_change: bool = False) -> QuarterlyUpdate:

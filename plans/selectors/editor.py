@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from csp.models import Group, Partnership
 from csp.selectors import User, coordinated_partnership_ids
 from priorities.models import Priority
 
-from ..models import Objective, Plan, Section
+from ..models import MilestoneLead, Objective, ObjectiveLead, Plan, Section
+from ..rules import LEAD_LABEL_RELATED
 from .access import LIVE_PLAN
 
 
@@ -67,7 +68,13 @@ def plan_for_check(plan: Plan) -> tuple[list[Section], list[Objective]]:
     objectives = list(
         plan.objectives.filter(archived_at__isnull=True)
         .select_related("section")
-        .prefetch_related("actions", "outcomes", "milestones")
+        .prefetch_related(
+            "actions",
+            "outcomes",
+            "milestones",
+            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
+            Prefetch("milestones__leads", queryset=MilestoneLead.objects.select_related(*LEAD_LABEL_RELATED)),
+        )
         .order_by("position", "id")
     )
     return sections, objectives

@@ -5,7 +5,7 @@ or milestone has several, and one person may lead for two organisations. A set g
 one transaction, row by row so django-simple-history keeps every removal and addition.
 
 Errors are keyed `leads-<row>-<field>` (the names of the leads page's formset fields), or `leads` for the
-whole set.
+whole set; a plan made read-only by next year's live plan refuses the write (`plan_check_writable`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from csp.models import Agency, Group, Person
 from csp.selectors import User
 
 from ..models import LeadKind, Milestone, MilestoneLead, Objective, ObjectiveLead
+from ..rules import plan_check_writable
 from ..selectors.access import can_change_plan_content
 
 LEAD_PARTS = ("person", "job_title", "agency", "group", "kind")
@@ -118,6 +119,7 @@ def objective_leads_set(
     """
     objective = Objective.objects.select_for_update().select_related("plan").get(pk=objective.pk)
     _check_may_change(by, objective.plan.partnership_id)
+    plan_check_writable(objective.plan)
     cleaned = clean_leads(leads, objective.plan.partnership_id)
     return _replace("objective", objective, ObjectiveLead, cleaned, by)
 
@@ -130,5 +132,6 @@ def milestone_leads_set(
     milestone = Milestone.objects.select_for_update().select_related("objective__plan").get(pk=milestone.pk)
     partnership_id = milestone.objective.plan.partnership_id
     _check_may_change(by, partnership_id)
+    plan_check_writable(milestone.objective.plan)
     cleaned = clean_leads(leads, partnership_id)
     return _replace("milestone", milestone, MilestoneLead, cleaned, by)

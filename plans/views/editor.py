@@ -43,8 +43,7 @@ def _editor_url(plan: Plan) -> str:
 
 
 def _leads_url(objective: Objective) -> str:
-    # The leads page is built beside this one (plans:objective_leads); its path is fixed, so link by path.
-    return f"/plans/objectives/{objective.pk}/leads/"
+    return reverse("plans:objective_leads", args=[objective.pk])
 
 
 def _render(request, template: str, context: dict, forms=(), status: int = 200):

@@ -25,6 +25,7 @@ from ..selectors.access import (
     access_change_proposal,
     access_objective,
     access_update,
+    can_change_plan_content,
     open_escalations_visible_to,
 )
 from ..selectors.browse import current_period_for
@@ -320,6 +321,10 @@ def render_item_page(
         else None,
         "forms_with_errors": forms_with_errors,
         "read_only": read_only,
+        # Coordinators change the plan's content (its leads, its milestones' leads) from here.
+        "may_edit_plan": not read_only
+        and not objective.is_archived
+        and can_change_plan_content(request.user, plan.partnership_id),
         "years": years,
         "next_year": _year_after_this(years),
         "has_errors": any(f.errors for f in forms_with_errors),

@@ -18,6 +18,7 @@ from django.db import transaction
 from csp.models import Group, Membership, Partnership, Person, RagStatus, ReportingPeriod
 from plans.demo import DEMO_PASSWORD, demo_load
 from plans.models import ChangeProposal, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
+from plans.rules import lead_label
 from priorities.models import Indicator, Priority
 
 pytestmark = pytest.mark.django_db
@@ -210,10 +211,17 @@ def test_stevenage_4_2_leads_with_in_conjunction():
 
 
 def test_stevenage_6_4_leads_carry_job_titles():
-    people = [lead.person for lead in objective("stevenage", "6.4").leads.select_related("person")]
+    leads = objective("stevenage", "6.4").leads.select_related("person", "agency", "group")
+    people = [lead.person for lead in leads if lead.person]
 
     assert [str(person) for person in people] == ["Station Commander Billy McGill", "Sgt James Moatt"]
     assert [g.short_name for g in objective("stevenage", "6.4").lead_groups.all()] == ["ODG"]
+    # The leads hold the job titles as the plan writes them, and the lead column's last words, 'ODG (All)'.
+    assert [lead_label(lead) for lead in leads] == [
+        "Billy McGill, Station Commander (HFRS)",
+        "James Moatt, Sgt (Police)",
+        "ODG",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -527,3 +535,50 @@ def test_demo_coordinators_sign_in_with_the_published_authenticator_secret(partn
 
     assert device.bin_key == base64.b32decode(DEMO_TOTP_SECRET)
     assert not TOTPDevice.objects.filter(user__username=f"{partnership_part}-lead").exists()
+
+
+# Leads as the plans write them: jobholder titles and organisations, not only text (issue 11)
+
+
+@pytest.mark.parametrize(
+    ("slug", "ref", "title", "labels"),
+    [
+        ("stevenage", "2.3", "", ["NW Liaison (Police)", "Licensing (SBC)"]),
+        ("stevenage", "3.4", "", ["Licensing (SBC)"]),
+        (
+            "stevenage",
+            "6.1",
+            "",
+            [
+                "Evert Robotham (SBC)",
+                "Sarah Brewerton (SBC)",
+                "ASB officers (Police)",
+                "Simon Tabert, Insp (Police)",
+            ],
+        ),
+        ("stevenage", "5.1", "", ["ODG"]),
+        ("east-herts", "4.1", "", ["Probation", "Police"]),
+        ("east-herts", "2.1", "", ["JAG"]),
+        ("hastings", "Licensing", "", ["Licensing team (Police)"]),
+        ("hastings", "Communications", "", ["CSSO"]),
+        ("hastings", "Op Marble", "", ["Police"]),
+    ],
+)
+def test_demo_leads_hold_the_jobholder_title_and_organisation_the_plan_gives(slug, ref, title, labels):
+    item = objective(slug, ref, title)
+    assert [lead_label(lead) for lead in item.leads.select_related("person", "agency", "group")] == labels
+
+
+def test_a_demo_officer_fills_in_the_plans_unnamed_lead_for_their_organisation():
+    leads = objective("east-herts", "1.2").leads.select_related("person", "agency")
+    assert [(lead.person.name if lead.person else None, lead.agency.short_name) for lead in leads] == [
+        ("EHC Community Safety Officer", "EHC"),
+        (None, "Police"),
+    ]
+
+
+def test_every_unnamed_demo_lead_organisation_is_one_of_the_objectives_lead_agencies():
+    unnamed = ObjectiveLead.objects.filter(agency__isnull=False, person__isnull=True).select_related("objective")
+    assert unnamed.exists()
+    for lead in unnamed:
+        assert lead.agency in lead.objective.lead_agencies.all(), lead

@@ -4,10 +4,12 @@ errors shown next to the fields (never a 500, nothing half-written), and constan
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from csp.models import Role
 from plans.models import Objective, Plan, Section
+from plans.services.plans import objective_update
 from priorities.models import Priority
 from tests.factories import (
     ActionFactory,
@@ -51,6 +53,7 @@ class World:
         self.section = SectionFactory(plan=self.plan, position=0)
         self.objective = ObjectiveFactory(plan=self.plan, section=self.section, ref="1.1", position=0)
         self.second = ObjectiveFactory(plan=self.plan, section=self.section, ref="1.2", position=1)
+        self.milestone = MilestoneFactory(objective=self.objective, lead_text="Licensing team")
 
 
 @pytest.fixture
@@ -75,6 +78,8 @@ OBJECT_PAGES = {
     "plans:objective_edit": lambda w: [w.objective.pk],
     "plans:objective_strike": lambda w: [w.objective.pk],
     "plans:objective_archive": lambda w: [w.objective.pk],
+    "plans:objective_leads": lambda w: [w.objective.pk],
+    "plans:milestone_leads": lambda w: [w.milestone.pk],
     "priorities:priority_edit": lambda w: [w.priority.pk],
 }
 
@@ -132,6 +137,17 @@ POSTS = {
         lambda w: [w.objective.pk],
         lambda w: {"reason": "Entered twice"},
         lambda w: Objective.objects.get(pk=w.objective.pk).is_archived,
+    ),
+    "milestone_leads": (
+        "plans:milestone_leads",
+        lambda w: [w.milestone.pk],
+        lambda w: {
+            "leads-TOTAL_FORMS": "1",
+            "leads-INITIAL_FORMS": "0",
+            "leads-0-job_title": "Licensing Manager",
+            "leads-0-kind": "lead",
+        },
+        lambda w: w.milestone.leads.filter(job_title="Licensing Manager").exists(),
     ),
     "publish": (
         "plans:plan_check",
@@ -452,3 +468,66 @@ def test_the_plan_page_links_to_the_editor_for_coordinators_only(client, world):
     assert editor_url in client.get(reverse("plans:plan_detail", args=[world.plan.pk])).content.decode()
     client.force_login(world.users["viewer"])
     assert editor_url not in client.get(reverse("plans:plan_detail", args=[world.plan.pk])).content.decode()
+
+
+# An objective's theme (issue 11) --------------------------------------------------------------------------
+
+
+def test_a_coordinator_adds_an_objective_with_a_theme_and_it_shows_on_every_page(client, world):
+    client.force_login(world.users["coordinator"])
+    response = client.post(
+        reverse("plans:objective_create", args=[world.plan.pk]), _objective_post(theme="  Violent crime ")
+    )
+    assert response.status_code == 302
+    objective = Objective.objects.get(plan=world.plan, ref="2.1")
+    assert objective.theme == "Violent crime"
+    assert objective.history.first().history_user == world.users["coordinator"]
+    for page, args in (
+        ("plans:editor", [world.plan.pk]),
+        ("plans:plan_detail", [world.plan.pk]),
+        ("plans:objective_detail", [objective.pk]),
+        ("plans:plan_check", [world.plan.pk]),
+    ):
+        body = client.get(reverse(page, args=args)).content.decode()
+        assert "Violent crime" in body, page
+
+
+def test_the_objective_form_offers_the_theme_with_its_hint(client, world):
+    world.objective.theme = "Anti-social behaviour"
+    world.objective.save()
+    client.force_login(world.users["coordinator"])
+    body = client.get(reverse("plans:objective_edit", args=[world.objective.pk])).content.decode()
+    assert 'name="theme"' in body
+    assert 'value="Anti-social behaviour"' in body
+    assert "For example Violent crime, or leave blank" in body
+
+
+def test_a_coordinator_changes_and_clears_an_objectives_theme(client, world):
+    client.force_login(world.users["coordinator"])
+    url = reverse("plans:objective_edit", args=[world.objective.pk])
+    assert client.post(url, _objective_post(ref="1.1", theme="Violent crime")).status_code == 302
+    world.objective.refresh_from_db()
+    assert world.objective.theme == "Violent crime"
+    assert client.post(url, _objective_post(ref="1.1", theme="")).status_code == 302
+    world.objective.refresh_from_db()
+    assert world.objective.theme == ""
+    assert [h.theme for h in world.objective.history.order_by("history_date")][-2:] == ["Violent crime", ""]
+
+
+def test_a_too_long_theme_gets_the_govuk_error_and_writes_nothing(client, world):
+    client.force_login(world.users["coordinator"])
+    url = reverse("plans:objective_edit", args=[world.objective.pk])
+    response = client.post(url, _objective_post(ref="1.1", theme="x" * 201))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert '<a href="#id_theme">Theme must be 200 characters or fewer</a>' in body
+    assert "<title>Error:" in body
+    world.objective.refresh_from_db()
+    assert world.objective.theme == ""
+
+
+def test_the_service_refuses_a_too_long_theme_from_any_caller(world):
+    with pytest.raises(ValidationError) as raised:
+        objective_update(user=world.users["coordinator"], objective=world.objective, fields={"theme": "x" * 201})
+    assert "theme" in raised.value.message_dict

@@ -7,15 +7,26 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp.models import Role
 from plans.models import Milestone, MilestoneLead, Objective, ObjectiveLead
 from plans.rules import lead_label, lead_organisation_ids, led_by_agency_q
+from plans.selectors.access import access_milestone
 from plans.services.leads import milestone_leads_set, objective_leads_set
 from tests.api.conftest import build_partnership_world, client_for
-from tests.factories import AgencyFactory, GroupFactory, MembershipFactory, MilestoneFactory, PersonFactory
+from tests.factories import (
+    AgencyFactory,
+    GroupFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PersonFactory,
+    PlanFactory,
+)
 
 from .review_setup import build_review_world
 
@@ -334,3 +345,165 @@ def test_leads_page_runs_a_constant_number_of_queries(client, world, coordinator
 
 def test_milestone_model_keeps_its_lead_text(world):
     assert Milestone._meta.get_field("lead_text").max_length == 300
+
+
+# A milestone's leads page (issue 11) -----------------------------------------------------------------------
+
+
+def _milestone(world) -> Milestone:
+    return world.objective.milestones.get()
+
+
+def test_access_milestone_is_404_for_another_partnership_and_403_for_a_role_that_may_not_change_it(world):
+    other = build_partnership_world()
+    other_coordinator = MembershipFactory(partnership=other.partnership, roles=(Role.COORDINATOR,)).user
+    viewer = MembershipFactory(partnership=world.partnership, roles=(Role.VIEWER,)).user
+    milestone = _milestone(world)
+
+    with pytest.raises(Http404):
+        access_milestone(other_coordinator, milestone.pk)
+    assert access_milestone(viewer, milestone.pk) == milestone
+    with pytest.raises(PermissionDenied):
+        access_milestone(viewer, milestone.pk, for_change=True)
+
+
+def test_milestone_leads_page_saves_jobholders_and_organisations_with_history(client, world, coordinator):
+    milestone = _milestone(world)
+    old = milestone.leads.get()
+    client.force_login(coordinator)
+    url = reverse("plans:milestone_leads", args=[milestone.pk])
+    page = client.get(url).content.decode()
+    assert f"Leads of the milestone ‘{milestone}’" in page
+    assert f'action="{url}"' in page
+
+    response = client.post(
+        url,
+        _form(
+            [
+                {"person": world.person.pk, "agency": world.agency.pk, "DELETE": "on"},
+                {"job_title": "Licensing Manager", "agency": world.agency.pk, "kind": "reporting"},
+            ],
+            initial=1,
+        ),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:objective_detail", args=[world.objective.pk]) + "#milestones"
+    assert [lead_label(lead) for lead in milestone.leads.all()] == [
+        f"Licensing Manager ({world.agency}) — reporting officer"
+    ]
+    removed = MilestoneLead.history.get(id=old.pk, history_type="-")
+    added = MilestoneLead.history.get(milestone_id=milestone.pk, job_title="Licensing Manager", history_type="+")
+    assert removed.history_user == added.history_user == coordinator
+
+
+def test_milestone_leads_page_shows_errors_in_the_summary_and_beside_the_row(client, world, coordinator):
+    milestone = _milestone(world)
+    client.force_login(coordinator)
+    before = list(milestone.leads.values_list("pk", flat=True))
+    url = reverse("plans:milestone_leads", args=[milestone.pk])
+    twice = [
+        {"person": world.person.pk, "agency": world.agency.pk},
+        {"person": world.person.pk, "agency": world.agency.pk},
+    ]
+    response = client.post(url, _form(twice, initial=1))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Leads of the milestone" in page
+    assert "There is a problem" in page
+    assert 'href="#id_leads-1-person"' in page
+    assert "already leads for this organisation in row 1" in page
+
+    too_long = client.post(url, _form([{"job_title": "x" * 301}])).content.decode()
+    assert '<a href="#id_leads-0-job_title">Job title must be 300 characters or fewer</a>' in too_long
+    assert list(milestone.leads.values_list("pk", flat=True)) == before
+
+
+def test_a_read_only_plans_milestone_leads_are_refused_with_the_message_on_the_page(client, world, coordinator):
+    milestone = _milestone(world)
+    PlanFactory(partnership=world.partnership, predecessor=world.plan, status="live")
+    client.force_login(coordinator)
+    before = list(milestone.leads.values_list("pk", flat=True))
+    response = client.post(
+        reverse("plans:milestone_leads", args=[milestone.pk]), _form([{"job_title": "Licensing Manager"}])
+    )
+    assert response.status_code == 400
+    assert "is read-only: next year&#x27;s plan is live" in response.content.decode()
+    assert list(milestone.leads.values_list("pk", flat=True)) == before
+
+
+def test_milestone_leads_page_runs_a_constant_number_of_queries(
+    client, world, coordinator, django_assert_max_num_queries
+):
+    milestone = _milestone(world)
+    for n in range(6):
+        MilestoneLead.objects.create(
+            milestone=milestone, job_title=f"Officer {n}", agency=AgencyFactory(partnership=world.partnership)
+        )
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("plans:milestone_leads", args=[milestone.pk])).status_code == 200
+
+
+def test_the_objective_page_shows_milestone_leads_and_links_coordinators_to_change_them(client, world, coordinator):
+    milestone = _milestone(world)
+    written = MilestoneFactory(objective=world.objective, text="Second milestone", lead_text="SBC Licensing")
+    viewer = MembershipFactory(partnership=world.partnership, roles=(Role.VIEWER,)).user
+    url = reverse("plans:objective_detail", args=[world.objective.pk])
+    leads_url = reverse("plans:milestone_leads", args=[milestone.pk])
+
+    client.force_login(viewer)
+    page = client.get(url).content.decode()
+    assert lead_label(milestone.leads.get()) in page
+    assert "SBC Licensing" in page  # no structured leads: the lead as written
+    assert leads_url not in page
+
+    client.force_login(coordinator)
+    page = client.get(url).content.decode()
+    assert leads_url in page
+    assert reverse("plans:milestone_leads", args=[written.pk]) in page
+    assert reverse("plans:objective_leads", args=[world.objective.pk]) in page
+
+
+def test_the_objective_form_links_each_saved_milestone_to_its_leads_page(client, world, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:objective_edit", args=[world.objective.pk])).content.decode()
+    assert reverse("plans:milestone_leads", args=[_milestone(world).pk]) in page
+
+
+def test_the_check_page_shows_structured_leads_of_objectives_and_milestones(client, world, coordinator):
+    world.plan.status = "draft"
+    world.plan.save()
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:plan_check", args=[world.plan.pk])).content.decode()
+    assert lead_label(world.objective.leads.get()) in page
+    assert f"(lead: {lead_label(_milestone(world).leads.get())})" in page
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_objective_page_with_milestone_leads_runs_a_constant_number_of_queries(client, world, coordinator):
+    client.force_login(coordinator)
+    url = reverse("plans:objective_detail", args=[world.objective.pk])
+    one = _queries_for(client, url)
+    for n in range(8):
+        milestone = MilestoneFactory(objective=world.objective, text=f"Milestone {n}")
+        MilestoneLead.objects.create(
+            milestone=milestone, job_title=f"Officer {n}", agency=AgencyFactory(partnership=world.partnership)
+        )
+    assert _queries_for(client, url) == one
+
+
+def test_the_check_page_with_leads_runs_a_constant_number_of_queries(client, world, coordinator):
+    client.force_login(coordinator)
+    url = reverse("plans:plan_check", args=[world.plan.pk])
+    one = _queries_for(client, url)
+    for n in range(8):
+        objective = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref=f"9.{n}")
+        ObjectiveLead.objects.create(objective=objective, job_title="Licensing Manager", agency=world.agency)
+        MilestoneLead.objects.create(milestone=MilestoneFactory(objective=objective), group=world.group)
+    assert _queries_for(client, url) == one
