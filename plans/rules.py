@@ -131,7 +131,9 @@ def priorities_of_plans(plan_ids: list[int]) -> dict[int, list[Priority]]:
     """`priorities_of_plan` for several plans at once, in two queries: {plan id: its priorities, in order}."""
     if not plan_ids:
         return {}
-    pairs = [Priority.objects.filter(**{f"{path}__in": plan_ids}).values_list(path, "pk") for path in PLAN_PRIORITY_PATHS]
+    pairs = [
+        Priority.objects.filter(**{f"{path}__in": plan_ids}).values_list(path, "pk") for path in PLAN_PRIORITY_PATHS
+    ]
     reached: dict[int, set[int]] = {}
     for plan_id, priority_id in pairs[0].union(*pairs[1:]):
         reached.setdefault(plan_id, set()).add(priority_id)
