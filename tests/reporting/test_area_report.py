@@ -46,7 +46,8 @@ def test_the_form_ticks_every_partnership_of_the_area_at_first(herts, analyst, c
 
     assert html.count('type="checkbox"') == 2
     assert html.count(" checked>") == 2
-    assert "Stevenage CSP" in html and "East Herts CSP" in html
+    assert "Stevenage CSP" in html
+    assert "East Herts CSP" in html
     assert '<option value="2014-2">Q2 2014/15</option>' in html
 
 
