@@ -5,6 +5,8 @@ from django.contrib import admin
 from .admin_scoping import PartnershipScopedHistoryAdmin, PartnershipScopedInline
 from .models import (
     Agency,
+    Area,
+    AreaMembership,
     Group,
     Membership,
     MembershipRole,
@@ -20,13 +22,55 @@ class PopulationInline(PartnershipScopedInline):
     extra = 0
 
 
+class OperatorsOnlyMixin:
+    """Kept by the service's operators (superusers) only: every other user is refused every view."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Area)
+class AreaAdmin(OperatorsOnlyMixin, PartnershipScopedHistoryAdmin):
+    list_display = ["name", "kind", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AreaMembership)
+class AreaMembershipAdmin(OperatorsOnlyMixin, PartnershipScopedHistoryAdmin):
+    list_display = ["user", "area", "role"]
+    list_filter = ["area", "role"]
+    search_fields = ["user__username", "user__email", "area__name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "area"]
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["name", "short_name", "area"]
-    search_fields = ["name", "short_name", "area"]
+    search_fields = ["name", "short_name", "area__name"]
     list_filter = ["area"]
+    list_select_related = ["area"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PopulationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which area a partnership belongs to decides who reads it: operators set it, not coordinators.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, "area"]
 
 
 @admin.register(PartnershipPopulation)

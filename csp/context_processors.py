@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from .models import Role
+from .models import AreaRole, Role
 from .notifications import unread_count
 from .selectors import roles_anywhere
 
@@ -18,7 +18,8 @@ NAVIGATION = [
     ("plans:manage", "Manage plans", {Role.COORDINATOR}),
     ("plans:review_dashboard", "Review", {Role.GROUP_CHAIR, Role.COORDINATOR}),
     ("plans:escalation_list", "Escalations", {Role.GROUP_CHAIR, Role.COORDINATOR}),
-    ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR}),
+    ("areas:list", "Areas", {AreaRole.AREA_ANALYST}),
+    ("reporting:report_list", "Reports", {Role.ANALYST, Role.COORDINATOR, Role.GROUP_CHAIR, AreaRole.AREA_ANALYST}),
     ("indicators:list", "Indicators", None),
     ("coordinator:people_home", "People", {Role.COORDINATOR}),
     ("coordinator:audit_home", "Audit", {Role.COORDINATOR}),

@@ -50,13 +50,41 @@ class RagStatus(models.TextChoices):
     NOT_UPDATED = "not_updated", "Not updated"
 
 
+class Area(TimeStampedModel):
+    """A police force area, PCC area or county that partnerships belong to; kept by operators in the admin."""
+
+    class Kind(models.TextChoices):
+        POLICE_FORCE = "police_force", "Police force area"
+        PCC = "pcc", "Police and Crime Commissioner area"
+        COUNTY = "county", "County"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POLICE_FORCE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Partnership(TimeStampedModel):
     """A Community Safety Partnership (CSP / CDRP) of a district or borough."""
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     short_name = models.CharField(max_length=60, blank=True)
-    area = models.CharField(max_length=120, blank=True, help_text="Police force / PCC area, e.g. 'Hertfordshire'.")
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        help_text="The police force / PCC area the partnership belongs to, e.g. Hertfordshire.",
+    )
     # Each partnership gives the colours its own meaning; defaults are the Stevenage plan's.
     green_meaning = models.CharField(max_length=200, default="Complete")
     amber_meaning = models.CharField(max_length=200, default="In progress / on target")
@@ -257,6 +285,31 @@ class MembershipRole(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class AreaRole(models.TextChoices):
+    """What a member of an area (not of one partnership) may do: read every partnership of the area."""
+
+    AREA_ANALYST = "area_analyst", "Area analyst (reads every partnership of the area)"
+
+
+class AreaMembership(TimeStampedModel):
+    """A user's place in an area, e.g. a PCC office analyst: reads all the area's partnerships, writes nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_memberships")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=AreaRole.choices, default=AreaRole.AREA_ANALYST)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "area", "role"], name="unique_area_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.area} ({self.get_role_display()})"
 
 
 class ReportingPeriod(models.Model):

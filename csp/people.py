@@ -27,7 +27,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 
-from .models import Agency, Group, Membership, MembershipRole, Partnership, Person, Role
+from .models import Agency, Area, AreaMembership, AreaRole, Group, Membership, MembershipRole, Partnership, Person, Role
 from .selectors import User, coordinated_partnership_ids, has_role, partnerships_visible_to
 from .services import COORDINATORS_GROUP
 
@@ -290,6 +290,54 @@ def user_invite(
     if send_invitation:
         _queue_invitation(membership, by)
     return Invitation(membership=membership, created_user=created, invited=send_invitation)
+
+
+@dataclass(frozen=True)
+class AreaGrant:
+    area_membership: AreaMembership
+    created_user: bool
+
+
+@transaction.atomic
+def area_member_add(*, area: Area, email: str, name: str, role: str, by: User) -> AreaGrant:
+    """Give someone (an account made if none has the e-mail) an area role: operators only, as areas are theirs.
+
+    An area role reads every partnership of the area and writes nothing. No invitation e-mail goes: a new
+    account has an unusable password until the operator sends it a password reset.
+    """
+    if not by.is_superuser:
+        raise PermissionDenied("Only the service's operators can give area roles.")
+    if role not in AreaRole.values:
+        raise ValidationError({"role": [f"Not an area role: {role}. Choose from {', '.join(AreaRole.values)}."]})
+    email = (email or "").strip().lower()
+    name = (name or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError(
+            {"email": ["Enter an e-mail address in the right format, like name@example.org"]}
+        ) from error
+    if not name:
+        raise ValidationError({"name": ["Enter the person's full name"]})
+    model = get_user_model()
+    matches = list(model.objects.select_for_update().filter(Q(email__iexact=email) | Q(username__iexact=email))[:2])
+    if len(matches) > 1:
+        raise ValidationError({"email": ["More than one account has this e-mail address."]})
+    user = matches[0] if matches else None
+    if user is not None and not user.is_active:
+        raise ValidationError({"email": ["This account is deactivated: reactivate it first."]})
+    if user is not None and AreaMembership.objects.filter(user=user, area=area, role=role).exists():
+        raise ValidationError({"email": ["This person already holds this role in this area."]})
+    created = user is None
+    if created:
+        first, last = _split_name(name)
+        user = model(username=email, email=email, first_name=first, last_name=last)
+        user.set_unusable_password()
+        user.save()
+    grant = AreaMembership(user=user, area=area, role=role)
+    _stamp(grant, by)
+    grant.save()
+    return AreaGrant(area_membership=grant, created_user=created)
 
 
 def _locked_membership(membership: Membership) -> Membership:

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from .models import Agency, Group, Membership, Partnership, Person, ReportingPeriod, Role
+from .models import (
+    Agency,
+    Area,
+    AreaMembership,
+    AreaRole,
+    Group,
+    Membership,
+    Partnership,
+    Person,
+    ReportingPeriod,
+    Role,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
 # Roles that may change plan content (not only their own updates).
 EDITOR_ROLES = frozenset({Role.COORDINATOR})
 REVIEWER_ROLES = frozenset({Role.COORDINATOR, Role.GROUP_CHAIR})
-REPORT_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST, Role.GROUP_CHAIR})
+# An area analyst reads every partnership of their area and asks for its reports (reading); writes nothing.
+REPORT_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST, Role.GROUP_CHAIR, AreaRole.AREA_ANALYST})
 
 
 def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
-    """Partnerships the user is a member of (all of them for a superuser)."""
+    """Partnerships the user is a member of, or of an area where they hold an area role (all for a superuser)."""
     if not user.is_authenticated:
         return Partnership.objects.none()
     if user.is_superuser:
         return Partnership.objects.all()
-    return Partnership.objects.filter(memberships__user=user).distinct()
+    member = Membership.objects.filter(user=user).values("partnership_id")
+    of_areas = AreaMembership.objects.filter(user=user).values("area_id")
+    return Partnership.objects.filter(Q(pk__in=member) | Q(area__in=of_areas))
 
 
 def partnership_ids_visible_to(user: User) -> QuerySet:
@@ -33,14 +48,20 @@ def roles_by_partnership(user: User) -> dict[int, frozenset[str]]:
     """The user's roles in each partnership they belong to: one query, then kept on the user for the request.
 
     Every role decision (pages, API, admin, navigation, reports) reads this, so a request looks the
-    roles up once. A membership with no role still appears (it gives sight of the partnership).
+    roles up once. A membership with no role still appears (it gives sight of the partnership). An
+    area role appears as a role in each partnership of the area (`AreaRole.AREA_ANALYST`), from the
+    same query.
     """
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_csp_roles_by_partnership", None)
     if cached is None:
         found: dict[int, set[str]] = {}
-        for partnership_id, role in Membership.objects.filter(user=user).values_list("partnership_id", "roles__role"):
+        held = Membership.objects.filter(user=user).values_list("partnership_id", "roles__role")
+        through_areas = Partnership.objects.filter(area__memberships__user=user).values_list(
+            "pk", "area__memberships__role"
+        )
+        for partnership_id, role in held.union(through_areas, all=True):
             found.setdefault(partnership_id, set())
             if role:
                 found[partnership_id].add(role)
@@ -81,6 +102,20 @@ def landing_url(user: User) -> str:
     if roles_anywhere(user) == {Role.LEAD_OFFICER}:
         return reverse("plans:my_items")
     return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def areas_visible_to(user: User) -> QuerySet[Area]:
+    """Areas the user holds an area role in (every area for a superuser); a partnership's members see none."""
+    if not user.is_authenticated:
+        return Area.objects.none()
+    if user.is_superuser:
+        return Area.objects.all()
+    return Area.objects.filter(pk__in=AreaMembership.objects.filter(user=user).values("area_id"))
+
+
+def access_area(user: User, slug: str) -> Area:
+    """An area the user holds an area role in (else 404, as for an area that does not exist)."""
+    return get_object_or_404(areas_visible_to(user), slug=slug)
 
 
 def holds_role_anywhere(user: User, *roles: str) -> bool:

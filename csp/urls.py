@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("priorities/", include("priorities.urls")),
     path("reports/", include("reporting.urls")),
+    path("areas/", include("reporting.urls_areas")),
     path("indicators/", include("priorities.urls_indicators")),
     path("public/<slug:partnership_slug>/plans/<int:pk>/", PublicPlanView.as_view(), name="public_plan"),
     path("account/", include("csp.urls_account")),

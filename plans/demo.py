@@ -19,9 +19,13 @@ from typing import Any, TextIO, TypeVar
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from csp.models import (
     Agency,
+    Area,
+    AreaMembership,
+    AreaRole,
     Group,
     Membership,
     MembershipRole,
@@ -57,6 +61,11 @@ DEMO_PASSWORD = "demo-csp-2026"
 DEMO_TOTP_SECRET = "CSPDEMOTWOFACTORSECRETFORDEMOSXX"
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 DEMO_FILES = ("stevenage_2014_15.json", "east_herts_2008_09.json", "hastings_2011_14.json")
+# Analysts of the Police and Crime Commissioners' offices: each reads every partnership of their area.
+DEMO_AREA_USERS = (
+    {"username": "herts-pcc-analyst", "first_name": "Priya", "last_name": "Shah", "area": "Hertfordshire"},
+    {"username": "sussex-pcc-analyst", "first_name": "Tom", "last_name": "Reeve", "area": "Sussex"},
+)
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 Document = dict[str, Any]
@@ -148,10 +157,11 @@ class _DocumentLoader:
 
     def _partnership(self) -> Partnership:
         spec = self.doc["partnership"]
+        area = _demo_area(spec["area"]) if spec.get("area") else None
         partnership = _upsert(
             Partnership,
             lookup={"slug": spec["slug"]},
-            values={"name": spec["name"], "short_name": spec["short_name"], "area": spec["area"]},
+            values={"name": spec["name"], "short_name": spec["short_name"], "area": area},
         )
         population = self.doc["population"]
         _upsert(
@@ -474,18 +484,46 @@ class _DocumentLoader:
             )
 
 
+def _demo_area(name: str) -> Area:
+    return _upsert(Area, lookup={"slug": slugify(name)}, values={"name": name, "kind": Area.Kind.POLICE_FORCE})
+
+
+def _demo_area_users() -> None:
+    user_model = get_user_model()
+    for spec in DEMO_AREA_USERS:
+        user = _upsert(
+            user_model,
+            lookup={"username": spec["username"]},
+            values={
+                "email": f"{spec['username']}@example.org",
+                "first_name": spec["first_name"],
+                "last_name": spec["last_name"],
+                "is_active": True,
+            },
+        )
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        _upsert(AreaMembership, lookup={"user": user, "area": _demo_area(spec["area"]), "role": AreaRole.AREA_ANALYST})
+
+
 def demo_documents() -> list[Document]:
     """The transcribed plan documents shipped with the app, in load order."""
     return [json.loads((DEMO_DATA_DIR / name).read_text(encoding="utf-8")) for name in DEMO_FILES]
 
 
 def demo_users() -> list[dict[str, Any]]:
-    """The demo users of every document: username, partnership name and roles."""
-    return [
+    """The demo users of every document, then the area analysts: username, partnership name and roles."""
+    members = [
         {"username": user["username"], "partnership": doc["partnership"]["name"], "roles": user["roles"]}
         for doc in demo_documents()
         for user in doc["demo_users"]
     ]
+    of_areas = [
+        {"username": spec["username"], "partnership": f"every partnership of {spec['area']}", "roles": ["area_analyst"]}
+        for spec in DEMO_AREA_USERS
+    ]
+    return members + of_areas
 
 
 def demo_counts(*, slugs: Iterable[str]) -> dict[str, int]:
@@ -528,4 +566,5 @@ def demo_load(*, stdout: TextIO | None = None) -> dict[str, int]:
     Idempotent: a second run writes nothing. Returns the number of rows per model for the demo partnerships.
     """
     slugs = [_DocumentLoader(doc, stdout=stdout).load().slug for doc in demo_documents()]
+    _demo_area_users()
     return demo_counts(slugs=slugs)

@@ -112,13 +112,36 @@ PRIORITY_ROUTES = (
 )
 
 
+# How a priority reaches a plan whose objectives can address it: the plan's, its sections', its objectives' own.
+PLAN_PRIORITY_PATHS = ("plans", "sections__plan", "objectives__plan")
+
+
 def priorities_of_plan(plan: Plan) -> QuerySet[Priority]:
     """Every priority a plan's objectives can address (the plan's, its sections', its objectives' own), in order.
 
     The rows of every per-priority table and the choices of every priority filter.
     """
-    concerned = Q(plans=plan) | Q(sections__plan=plan) | Q(objectives__plan=plan)
+    concerned = Q()
+    for path in PLAN_PRIORITY_PATHS:
+        concerned |= Q(**{path: plan})
     return Priority.objects.filter(concerned).distinct().order_by("position", "code", "id")
+
+
+def priorities_of_plans(plan_ids: list[int]) -> dict[int, list[Priority]]:
+    """`priorities_of_plan` for several plans at once, in two queries: {plan id: its priorities, in order}."""
+    if not plan_ids:
+        return {}
+    pairs = [
+        Priority.objects.filter(**{f"{path}__in": plan_ids}).values_list(path, "pk") for path in PLAN_PRIORITY_PATHS
+    ]
+    reached: dict[int, set[int]] = {}
+    for plan_id, priority_id in pairs[0].union(*pairs[1:]):
+        reached.setdefault(plan_id, set()).add(priority_id)
+    every = Priority.objects.filter(pk__in=set().union(*reached.values()) if reached else []).order_by(
+        "position", "code", "id"
+    )
+    ordered = list(every)
+    return {plan_id: [p for p in ordered if p.pk in reached.get(plan_id, set())] for plan_id in plan_ids}
 
 
 # What `priorities_addressed` reads: prefetch these on objectives to keep it query-free.

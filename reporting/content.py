@@ -347,9 +347,19 @@ class AreaPartnership:
 
 def area_partnerships_for(partnership: Partnership, visible: QuerySet[Partnership]) -> list[Partnership]:
     """The partnerships of the same police force / PCC area among those given (only itself when no area)."""
-    if not partnership.area:
+    if partnership.area_id is None:
         return [partnership]
-    return list(visible.filter(area=partnership.area).order_by("name"))
+    return list(visible.filter(area_id=partnership.area_id).order_by("name"))
+
+
+def area_coverage(job: ReportJob) -> str:
+    """What an area summary says about its coverage: who was left out of the chosen set, or that all are in."""
+    left_out = [p.name for p in job.left_out_partnerships.order_by("name")]
+    if left_out:
+        return f"Not included: {', '.join(left_out)}."
+    if job.area_id is not None and job.area.partnerships.count() == job.covered_partnerships.count():
+        return "All partnerships of the area are included."
+    return f"Only the partnerships of {job.area or job.partnership} that the person who asked may see are included."
 
 
 def _equivalent_period(partnership: Partnership, period: ReportingPeriod) -> ReportingPeriod | None:
@@ -391,7 +401,8 @@ def area_report_content(job: ReportJob) -> dict:
         "kind": job.kind,
         "title": job.get_kind_display(),
         "partnership": job.partnership,
-        "area": job.partnership.area or str(job.partnership),
+        "area": str(job.area or job.partnership),
+        "coverage": area_coverage(job),
         "period": period,
         "generated_at": timezone.localtime(),
         "entries": entries,

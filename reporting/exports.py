@@ -21,7 +21,7 @@ from plans.selectors.status import (
     update_counts,
 )
 
-from .content import area_report_content, plan_objectives_for_report, quarters_through
+from .content import area_coverage, area_report_content, plan_objectives_for_report, quarters_through
 from .models import ReportJob
 
 # A cell starting with one of these is read as a formula (or DDE) by Excel and LibreOffice.
@@ -233,6 +233,9 @@ def report_xlsx(job: ReportJob) -> bytes:
         sheet.append([_xlsx_cell(sheet, name, value) for name, value in zip(header, row, strict=True)])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    if job.kind == ReportJob.Kind.AREA:
+        coverage = workbook.create_sheet(title="Coverage")
+        coverage.append([area_coverage(job)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

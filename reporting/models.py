@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from csp.models import Partnership, ReportingPeriod
+from csp.models import Area, Partnership, ReportingPeriod
 from plans.models import Meeting, Plan
 
 
@@ -41,6 +41,9 @@ class ReportJob(models.Model):
     # A meeting pack's meeting: its group, date and decisions.
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="report_jobs")
     covered_partnerships = models.ManyToManyField(Partnership, blank=True, related_name="+")
+    # An area summary's area, and the partnerships of it (among those the requester saw) left out of the chosen set.
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="report_jobs")
+    left_out_partnerships = models.ManyToManyField(Partnership, blank=True, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -79,5 +82,11 @@ class ReportJob(models.Model):
     def title(self) -> str:
         if self.meeting_id:
             return f"{self.get_kind_display()}: {self.meeting.group}, {self.meeting.date:%-d %B %Y}"
-        subject = self.plan.title if self.plan_id else f"{self.partnership.area or self.partnership} area"
-        return f"{self.get_kind_display()}: {subject}, {self.period.label}"
+        return f"{self.get_kind_display()}: {self.subject}, {self.period.label}"
+
+    @property
+    def subject(self) -> str:
+        """What the report is about: its plan, or for an area summary its area (a partnership with no area: itself)."""
+        if self.plan_id:
+            return self.plan.title
+        return f"{self.area or self.partnership} area"

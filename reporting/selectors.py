@@ -20,13 +20,14 @@ from .models import ReportJob
 
 
 def report_jobs_visible_to(user: User) -> QuerySet[ReportJob]:
-    """Reports of the user's partnerships; an area summary only if the user sees every partnership in it."""
+    """Reports of the user's partnerships; an area summary only if the user sees each partnership it covers or names."""
     visible = partnership_ids_visible_to(user)
     hidden = Partnership.objects.exclude(pk__in=visible)
     return (
         ReportJob.objects.filter(partnership__in=visible)
         .exclude(covered_partnerships__in=hidden)
-        .select_related("partnership", "plan", "period", "requested_by", "meeting__group")
+        .exclude(left_out_partnerships__in=hidden)
+        .select_related("partnership", "plan", "period", "requested_by", "meeting__group", "area")
     )
 
 

@@ -83,8 +83,13 @@ def report_request(
     period: ReportingPeriod,
     plan: Plan | None = None,
     partnership: Partnership | None = None,
+    partnerships: list[Partnership] | None = None,
 ) -> ReportJob:
-    """Queue a report of a plan (or, for an area summary, of a partnership's area) for a period."""
+    """Queue a report of a plan (or, for an area summary, of a partnership's area) for a period.
+
+    An area summary covers the chosen `partnerships` of the area (all the area's partnerships the user
+    sees when none are given) and names those of them left out.
+    """
     if kind not in ReportJob.Kind.values:
         raise ValidationError({"kind": "Choose a kind of report"})
     if kind == ReportJob.Kind.MEETING_PACK:
@@ -104,7 +109,7 @@ def report_request(
         if plan.period_start > period.end or plan.period_end < period.start:
             raise ValidationError({"period": f"Choose a period within the plan ({plan.period_label or plan})"})
     plan = plan if kind != ReportJob.Kind.AREA else None
-    covered = area_partnerships_for(partnership, partnerships_visible_to(user)) if kind == ReportJob.Kind.AREA else []
+    covered, left_out = _area_choice(user, partnership, partnerships) if kind == ReportJob.Kind.AREA else ([], [])
     # Identical requests queue one job: the partnership's row lock makes a second request wait
     # until the first has committed its job, then find it.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
@@ -112,11 +117,37 @@ def report_request(
     if waiting is not None:
         waiting.already_asked = True
         return waiting
-    job = ReportJob.objects.create(kind=kind, partnership=partnership, plan=plan, period=period, requested_by=user)
+    job = ReportJob.objects.create(
+        kind=kind,
+        partnership=partnership,
+        plan=plan,
+        period=period,
+        requested_by=user,
+        area=partnership.area if kind == ReportJob.Kind.AREA else None,
+    )
     if covered:
         job.covered_partnerships.set(covered)
+        job.left_out_partnerships.set(left_out)
     _queue_render(job)
     return job
+
+
+def _area_choice(
+    user: User, partnership: Partnership, chosen: list[Partnership] | None
+) -> tuple[list[Partnership], list[Partnership]]:
+    """(covered, left out) of an area summary: the chosen partnerships of the area, each one the user sees."""
+    of_area = area_partnerships_for(partnership, partnerships_visible_to(user))
+    if chosen is None:
+        return of_area, []
+    allowed = {p.pk for p in of_area}
+    wanted = {p.pk for p in chosen}
+    if not wanted:
+        raise ValidationError({"partnerships": "Choose at least one partnership to include"})
+    if not wanted <= allowed:
+        raise ValidationError({"partnerships": f"Choose only partnerships of {partnership.area or partnership}"})
+    if partnership.pk not in wanted:
+        raise ValidationError({"partnerships": f"The report's period belongs to {partnership}: include it"})
+    return [p for p in of_area if p.pk in wanted], [p for p in of_area if p.pk not in wanted]
 
 
 def report_job_waiting(
@@ -233,8 +264,7 @@ def _fail(job_id: int, reason: str) -> None:
 def report_filename(job: ReportJob) -> str:
     if job.meeting_id:
         return f"{slugify(f'Meeting pack {job.meeting.group} {job.meeting.date:%Y-%m-%d}')[:150]}.pdf"
-    subject = job.plan.title if job.plan_id else f"{job.partnership.area or job.partnership.name} area"
-    return f"{slugify(f'{job.get_kind_display()} {subject} {job.period.label}')[:150]}.pdf"
+    return f"{slugify(f'{job.get_kind_display()} {job.subject} {job.period.label}')[:150]}.pdf"
 
 
 def report_render(*, job_id: int) -> ReportJob:

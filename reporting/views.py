@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from csp.storage import stored_file_response
 from plans.selectors.access import access_meeting
 
+from .content import area_coverage
 from .exports import report_csv_lines, report_xlsx
 from .forms import ReportRequestForm
 from .models import ReportJob
@@ -91,6 +92,9 @@ class ReportDetailView(ReportJobMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         job = self.get_job()
+        if job.kind == ReportJob.Kind.AREA:
+            kwargs["included"] = [p.name for p in job.covered_partnerships.order_by("name")]
+            kwargs["coverage"] = area_coverage(job)
         return super().get_context_data(page_title=job.title, **_job_context(self.request, job), **kwargs)
 
 

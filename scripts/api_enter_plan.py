@@ -85,7 +85,6 @@ class PlanEntry:
                 "name": name,
                 "slug": slug,
                 "short_name": "Sample CSP",
-                "area": "Sampleshire",
                 "green_meaning": "Complete",
                 "amber_meaning": "In progress / on target",
                 "red_meaning": "Not started / at risk",

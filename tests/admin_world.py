@@ -9,6 +9,8 @@ from reporting.models import ReportJob
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
+    AreaFactory,
+    AreaMembershipFactory,
     GroupFactory,
     IndicatorReadingFactory,
     MembershipFactory,
@@ -27,6 +29,9 @@ def one_of_everything_in_a_partnership() -> Partnership:
     objective = update.objective
     plan = objective.plan
     partnership = plan.partnership
+    partnership.area = AreaFactory()
+    partnership.save()
+    AreaMembershipFactory(area=partnership.area)
     agency = AgencyFactory(partnership=partnership)
     user = MembershipFactory(partnership=partnership, roles=("coordinator",), agency=agency).user
     priority = PriorityFactory(partnership=partnership)

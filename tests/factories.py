@@ -7,7 +7,18 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from csp.models import Agency, Group, Membership, MembershipRole, Partnership, Person, RagStatus, ReportingPeriod
+from csp.models import (
+    Agency,
+    Area,
+    AreaMembership,
+    Group,
+    Membership,
+    MembershipRole,
+    Partnership,
+    Person,
+    RagStatus,
+    ReportingPeriod,
+)
 from csp.services import financial_quarter_bounds
 from plans.models import (
     Action,
@@ -41,6 +52,25 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Area {n}")
+    slug = factory.LazyAttribute(lambda a: a.name.lower().replace(" ", "-"))
+    kind = Area.Kind.POLICE_FORCE
+
+
+class AreaMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AreaMembership
+
+    user = factory.SubFactory("tests.factories.UserFactory")
+    area = factory.SubFactory(AreaFactory)
+    role = "area_analyst"
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

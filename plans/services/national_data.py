@@ -21,7 +21,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from csp.models import Agency, Group, Membership, MembershipRole, Partnership, Person, RagStatus, ReportingPeriod, Role
+from csp.models import (
+    Agency,
+    Area,
+    Group,
+    Membership,
+    MembershipRole,
+    Partnership,
+    Person,
+    RagStatus,
+    ReportingPeriod,
+    Role,
+)
 from csp.services import reporting_periods_ensure
 
 from ..models import (
@@ -72,6 +83,10 @@ class Shape:
     quarters: int = YEARS * 4
 
 
+# Bench partnerships are grouped into areas of this many, as police force areas hold about ten.
+PARTNERSHIPS_PER_AREA = 10
+
+
 def national_slug(number: int) -> str:
     """The slug of bench partnership `number` (1-based): its existence marks it complete."""
     return f"{SLUG_PREFIX}{number:04d}"
@@ -91,8 +106,15 @@ def national_partnership_create(*, number: int, shape: Shape, password_hash: str
     """Write one bench partnership with its plan, people, updates, reviews and history."""
     rng = random.Random(number)
     slug = national_slug(number)
+    area_number = (number - 1) // PARTNERSHIPS_PER_AREA + 1
+    area, _ = Area.objects.get_or_create(
+        slug=f"national-bench-area-{area_number:03d}", defaults={"name": f"National bench area {area_number:03d}"}
+    )
     partnership = Partnership.objects.create(
-        name=f"National bench {number:04d} Community Safety Partnership", slug=slug, short_name=f"NB{number:04d}"
+        name=f"National bench {number:04d} Community Safety Partnership",
+        slug=slug,
+        short_name=f"NB{number:04d}",
+        area=area,
     )
     periods: list[ReportingPeriod] = []
     for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):

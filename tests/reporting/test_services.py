@@ -14,7 +14,7 @@ from reporting import services
 from reporting.models import ReportJob
 from reporting.selectors import plan_status_totals, report_jobs_visible_to, status_counts_by_priority
 from reporting.services import board_reports_produce_due, report_render, report_request, report_retry
-from tests.factories import PartnershipFactory
+from tests.factories import AreaFactory, PartnershipFactory
 from tests.reporting.conftest import build_report_plan, pdf_text
 
 
@@ -128,7 +128,10 @@ def test_pcc_report_totals_cost_and_latest_spend(
 
 
 def test_area_summary_covers_only_partnerships_the_user_sees(make_member, django_capture_on_commit_callbacks):
-    herts = [PartnershipFactory(area="Hertfordshire", name=f"{n} CSP") for n in ("Stevenage", "East Herts", "Watford")]
+    herts = [
+        PartnershipFactory(area=AreaFactory(name="Hertfordshire"), name=f"{n} CSP")
+        for n in ("Stevenage", "East Herts", "Watford")
+    ]
     plans = [build_report_plan(p, title=f"{p.name} plan") for p in herts]
     user = make_member(herts[0], "analyst")
     membership = user.memberships.create(partnership=herts[1])
@@ -144,7 +147,7 @@ def test_area_summary_covers_only_partnerships_the_user_sees(make_member, django
 def test_area_summary_is_hidden_from_a_member_who_cannot_see_every_partnership_in_it(
     make_member, django_capture_on_commit_callbacks
 ):
-    one, two = PartnershipFactory(area="Kent"), PartnershipFactory(area="Kent")
+    one, two = PartnershipFactory(area=AreaFactory(name="Kent")), PartnershipFactory(area=AreaFactory(name="Kent"))
     period = build_report_plan(one).q2
     build_report_plan(two)
     analyst = make_member(one, "analyst")

@@ -8,7 +8,7 @@ import pytest
 
 from reporting.models import ReportJob
 from reporting.services import report_request
-from tests.factories import MembershipFactory, PartnershipFactory
+from tests.factories import AreaFactory, MembershipFactory, PartnershipFactory
 from tests.reporting.conftest import build_report_plan, pdf_text
 
 pytestmark = pytest.mark.services
@@ -26,7 +26,7 @@ def _wait_until_finished(job: ReportJob, timeout: float = 60) -> ReportJob:
 
 @pytest.fixture
 def analyst_and_plan(celery_worker):
-    partnership = PartnershipFactory(area="Hertfordshire")
+    partnership = PartnershipFactory(area=AreaFactory(name="Hertfordshire"))
     analyst = MembershipFactory(partnership=partnership, roles=("analyst",)).user
     return analyst, build_report_plan(partnership)
 

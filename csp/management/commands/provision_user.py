@@ -1,4 +1,5 @@
-"""Provision a user in a partnership with roles, for partner systems and operators (csp/people.py user_invite)."""
+"""Provision a user in a partnership with roles (csp/people.py user_invite), or in an area with an area role
+(area_member_add), for partner systems and operators."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from csp.models import Agency, Group, Partnership, Person, Role
-from csp.people import CommandLineOperator, invite_status, user_invite
+from csp.models import Agency, Area, AreaRole, Group, Partnership, Person, Role
+from csp.people import CommandLineOperator, area_member_add, invite_status, user_invite
 
 
 class Command(BaseCommand):
@@ -19,7 +20,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--partnership", required=True, help="the partnership's slug")
+        parser.add_argument("--partnership", help="the partnership's slug")
+        parser.add_argument("--area", help="the area's slug (with --area-role), instead of a partnership")
+        parser.add_argument(
+            "--area-role", choices=AreaRole.values, help="the area role to give, e.g. area_analyst (PCC office)"
+        )
         parser.add_argument("--email", required=True)
         parser.add_argument("--name", required=True, help="full name")
         parser.add_argument(
@@ -34,6 +39,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if bool(options["partnership"]) == bool(options["area"]):
+            raise CommandError("Give either --partnership SLUG or --area SLUG --area-role ROLE.")
+        if options["area"]:
+            return self._area_role(options)
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         if partnership is None:
             raise CommandError(f"No partnership with the slug {options['partnership']!r}.")
@@ -74,6 +83,41 @@ class Command(BaseCommand):
                     "roles": sorted(membership.role_set),
                     "created_user": invitation.created_user,
                     "invited": invitation.invited,
+                    "invite_status": invite_status(membership.user),
+                }
+            )
+        )
+
+    def _area_role(self, options) -> None:
+        area = Area.objects.filter(slug=options["area"]).first()
+        if area is None:
+            raise CommandError(f"No area with the slug {options['area']!r}.")
+        if not options["area_role"]:
+            raise CommandError("Give the area role: --area-role area_analyst.")
+        if options["role"] or options["person_id"] or options["group_id"] or options["agency_id"]:
+            raise CommandError("--role, --person-id, --group-id and --agency-id are for a partnership, not an area.")
+        try:
+            grant = area_member_add(
+                area=area,
+                email=options["email"],
+                name=options["name"],
+                role=options["area_role"],
+                by=CommandLineOperator("provision_user"),
+            )
+        except ValidationError as error:
+            problems = error.message_dict if hasattr(error, "error_dict") else {"error": error.messages}
+            raise CommandError("; ".join(f"{f}: {' '.join(m)}" for f, m in problems.items())) from error
+        membership = grant.area_membership
+        self.stdout.write(
+            json.dumps(
+                {
+                    "area_membership": membership.pk,
+                    "user": membership.user_id,
+                    "username": membership.user.username,
+                    "area": area.slug,
+                    "area_role": membership.role,
+                    "created_user": grant.created_user,
+                    "invited": False,
                     "invite_status": invite_status(membership.user),
                 }
             )
