@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import ArchivableModel, Partnership, ReportingPeriod
+from .limits import text_limits_check
+from .models import Agency, ArchivableModel, Group, Partnership, Person, ReportingPeriod
 from .selectors import EDITOR_ROLES, has_role
 
 QUARTER_START_MONTHS = (4, 7, 10, 1)  # Q1 April-June ... Q4 January-March
@@ -167,3 +168,52 @@ def record_restore(*, user, record: ArchivableModel) -> ArchivableModel:
     locked._history_user = user
     locked.save()
     return locked
+
+
+# Agencies, groups and people named in a plan (the plan importer creates those it does not know)
+
+
+def _create_named(*, user, model: type[models.Model], partnership: Partnership, fields: dict) -> models.Model:
+    # `user=None` is for trusted callers only (the plan import command run by an operator).
+    if user is not None and not has_role(user, partnership.pk, *EDITOR_ROLES):
+        raise PermissionDenied("Only a coordinator of this partnership can add to its records.")
+    instance = model(partnership=partnership, **fields)
+    text_limits_check(instance)
+    if model._default_manager.filter(partnership=partnership, name=instance.name).exists():
+        raise ValidationError(
+            {"name": [f"The partnership already has a {model._meta.verbose_name} called {instance.name}"]}
+        )
+    if user is not None:
+        instance._history_user = user
+    instance._change_reason = "Created"
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def agency_create(*, user, partnership: Partnership, name: str, short_name: str = "") -> Agency:
+    """Add an organisation to the partnership (kind 'other' until a coordinator says more)."""
+    return _create_named(
+        user=user, model=Agency, partnership=partnership, fields={"name": name.strip(), "short_name": short_name}
+    )
+
+
+@transaction.atomic
+def group_create(*, user, partnership: Partnership, name: str, kind: str = Group.Kind.OTHER) -> Group:
+    """Add a group (ODG, JAG, a thematic group) to the partnership."""
+    return _create_named(user=user, model=Group, partnership=partnership, fields={"name": name.strip(), "kind": kind})
+
+
+@transaction.atomic
+def person_create(
+    *, user, partnership: Partnership, name: str, job_title: str = "", agency: Agency | None = None
+) -> Person:
+    """Add someone named in a plan, without a login (one may be linked later)."""
+    if agency is not None and agency.partnership_id != partnership.pk:
+        raise ValidationError({"agency": ["Choose an organisation of this partnership"]})
+    return _create_named(
+        user=user,
+        model=Person,
+        partnership=partnership,
+        fields={"name": name.strip(), "job_title": job_title.strip(), "agency": agency},
+    )

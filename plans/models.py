@@ -72,6 +72,11 @@ class Plan(ArchivableModel, TimeStampedModel):
     priorities = models.ManyToManyField(Priority, blank=True, related_name="plans")
     # The public summary page (issue 14): published by a coordinator, withdrawn by clearing it.
     public_since = models.DateTimeField(null=True, blank=True, help_text="When the public summary was published.")
+    # Imported plans (issue 12): the file's SHA-256 makes a second import of the same file a no-op.
+    source_sha256 = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the imported file."
+    )
+    imported_from = models.CharField(max_length=255, blank=True, help_text="The file name the plan was imported from.")
 
     history = HistoricalRecords(m2m_fields=[priorities])
 

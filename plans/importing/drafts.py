@@ -18,6 +18,9 @@ class RawTable:
     source: str  # "Sheet 'Plan'" or "Table 3" - named in messages
     rows: list[list[str]]  # every row padded to the same width; merged cells repeat the top-left text
     row_numbers: list[int] = field(default_factory=list)  # the file's own row number of each row (for messages)
+    # Word only: the headings / bold paragraphs between the previous table and this one, in order
+    # (e.g. "Priority 1: Domestic abuse"), at most the last five.
+    headings_before: list[str] = field(default_factory=list)
 
 
 # The fields a column can hold. `None` in a mapping means "ignore this column".

@@ -90,8 +90,10 @@ def _check_same_partnership(partnership_id: int, m2m: Mapping[str, Any], single:
 
 
 @transaction.atomic
-def plan_create(*, user: User | None, fields: Mapping[str, Any], m2m: Mapping[str, Any] | None = None) -> Plan:
-    """Create a plan (a draft unless a status is given) with the priorities it addresses."""
+def plan_create(
+    *, user: User | None, fields: Mapping[str, Any], m2m: Mapping[str, Any] | None = None, reason: str = "Created"
+) -> Plan:
+    """Create a plan (a draft unless a status is given) with the priorities it addresses; `reason` for its history."""
     m2m = dict(m2m or {})
     plan = Plan(**fields)
     _require_editor(user, plan.partnership_id)
@@ -100,7 +102,7 @@ def plan_create(*, user: User | None, fields: Mapping[str, Any], m2m: Mapping[st
     _check_same_partnership(
         plan.partnership_id, m2m, {"owning_group": plan.owning_group, "predecessor": plan.predecessor}
     )
-    _save(plan, user, "Created")
+    _save(plan, user, reason)
     for name in PLAN_M2M_FIELDS:
         if name in m2m:
             getattr(plan, name).set(m2m[name])
