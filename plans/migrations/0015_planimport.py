@@ -11,7 +11,7 @@ import plans.models
 class Migration(migrations.Migration):
     dependencies = [
         ("csp", "0004_notifications"),
-        ("plans", "0013_objective_and_milestone_leads"),
+        ("plans", "0014_plan_source_sha256"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePath
 
 from csp.selectors import User
 
@@ -164,6 +165,7 @@ class PreviewGroup:
 @dataclass
 class ImportPreview:
     draft: PlanDraft
+    title: str  # the plan's title as the import will give it
     groups: list[PreviewGroup]
     counts: list[tuple[str, int]]
     cost_total: Decimal | None
@@ -183,6 +185,7 @@ class ImportPreview:
 
 COUNT_LABELS = [
     ("priorities", "Priorities"),
+    ("new_priorities", "New priorities"),
     ("sections", "Sections"),
     ("objectives", "Objectives"),
     ("actions", "Actions"),
@@ -191,6 +194,7 @@ COUNT_LABELS = [
     ("leads", "Leads"),
     ("organisations", "New organisations"),
     ("groups", "New groups"),
+    ("people", "New people"),
 ]
 
 
@@ -241,6 +245,7 @@ def import_preview(user: User, plan_import: PlanImport) -> ImportPreview:
         duplicate = plans_visible_to(user, include_archived=True).filter(pk=check["duplicate_of"]).first()
     return ImportPreview(
         draft=draft,
+        title=(plan_import.title or draft.title or PurePath(plan_import.filename).stem).strip(),
         groups=groups,
         counts=[(label, counts[key]) for key, label in COUNT_LABELS if key in counts],
         cost_total=sum(costs, Decimal(0)) if costs else None,

@@ -38,7 +38,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 OBJECTIVES = [
     ("1.1", "Reduce repeat victims of domestic abuse", "Stevenage Borough Council"),
     ("1.2", "Train frontline staff to spot coercive control", "Hertfordshire Constabulary"),
-    ("2.1", "Hold a summer diversionary programme for young people", "North Herts Homes"),
+    ("2.1", "Hold a summer diversionary programme for young people", "Hertfordshire Fire and Rescue Service"),
 ]
 
 
