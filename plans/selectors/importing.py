@@ -196,6 +196,8 @@ COUNT_LABELS = [
     ("groups", "New groups"),
     ("people", "New people"),
 ]
+# Shown even when none; the other counts only when there are some.
+ALWAYS_COUNTED = ("priorities", "sections", "objectives", "milestones", "leads")
 
 
 def _draft_counts(draft: PlanDraft) -> dict[str, int]:
@@ -210,12 +212,27 @@ def _draft_counts(draft: PlanDraft) -> dict[str, int]:
     }
 
 
+def _without_row_number(message: str) -> str:
+    """'Row 12: The objective is empty' -> 'The objective is empty': the page says the row once, beside it."""
+    match = _ROW_ERROR.match(message)
+    return match.group(2) if match else message
+
+
+def _unique(messages: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(messages))
+
+
 def import_preview(user: User, plan_import: PlanImport) -> ImportPreview:
     """What confirming would write: the draft grouped by priority and section, the dry run's counts and errors."""
     draft = import_draft(plan_import)
     check = plan_import.check_result or {}
     rows = [
-        PreviewRow(objective=o, anchor=f"row-{n}", leads=leads_text(o.leads, o.lead_text), errors=list(o.errors))
+        PreviewRow(
+            objective=o,
+            anchor=f"row-{n}",
+            leads=leads_text(o.leads, o.lead_text),
+            errors=_unique(_without_row_number(message) for message in o.errors),
+        )
         for n, o in enumerate(draft.objectives)
     ]
     by_row: dict[int, PreviewRow] = {}
@@ -247,7 +264,11 @@ def import_preview(user: User, plan_import: PlanImport) -> ImportPreview:
         draft=draft,
         title=(plan_import.title or draft.title or PurePath(plan_import.filename).stem).strip(),
         groups=groups,
-        counts=[(label, counts[key]) for key, label in COUNT_LABELS if key in counts],
+        counts=[
+            (label, counts[key])
+            for key, label in COUNT_LABELS
+            if key in counts and (counts[key] or key in ALWAYS_COUNTED)
+        ],
         cost_total=sum(costs, Decimal(0)) if costs else None,
         file_errors=[e for e in file_errors if duplicate is None or not e.startswith("This file was imported")],
         row_errors=[(row.anchor, f"Row {row.objective.row}: {error}") for row in rows for error in row.errors],

@@ -348,6 +348,7 @@ def test_rows_with_errors_are_shown_beside_the_row_and_the_plan_cannot_be_create
     assert 'href="#row-2"' in page
     assert 'id="row-2"' in page
     assert "Row 4:" in page
+    assert "Row 4: Row 4" not in page
     assert "Create the plan" not in page
     plan_import = PlanImport.objects.get(filename="faulty.xlsx")
     response = client.post(reverse("plans:import_confirm", args=[plan_import.pk]))
