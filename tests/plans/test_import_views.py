@@ -248,6 +248,18 @@ def test_a_coordinator_of_two_partnerships_chooses_one_of_theirs_only(client, wo
     assert PlanImport.objects.get(created_by=user).partnership == second
 
 
+def test_a_plan_file_up_to_the_import_limit_reaches_the_importer_and_a_larger_body_is_a_413(client, world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    settings.CSP_EVIDENCE_MAX_BYTES = 10_000
+    settings.CSP_IMPORT_MAX_BYTES = 100_000
+    client.force_login(world.users["coordinator"])
+    within = _start(client, b"not a plan " * 5_000, "plan.xlsx")
+    assert within.status_code == 400
+    assert within.context["form"].errors["file"]
+    beyond = _start(client, b"not a plan " * 20_000, "plan.xlsx")
+    assert beyond.status_code == 413
+
+
 # The whole path -----------------------------------------------------------------------------------------
 
 
