@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from csp.selectors import User
+from csp.selectors import User, coordinated_partnership_ids
 
 from ..importing.drafts import LeadDraft, ObjectiveDraft, PlanDraft, RawTable, TableMapping
 from ..importing.parse import parse
 from ..models import Plan, PlanImport
 from ..rules import lead_words
-from .access import plans_visible_to
+from .access import plan_imports_visible_to, plans_visible_to
 
 PREVIEW_ROWS = 3  # rows of each table shown on the mapping page
 HEADING_ROW_CHOICES = 10  # the heading row is one of a table's first rows
@@ -31,6 +31,20 @@ _ROW_ERROR = re.compile(r"^Row (\d+): (.+)$", re.DOTALL)
 def _from_json(cls, data: dict):
     names = {f.name for f in dataclasses.fields(cls)}
     return cls(**{key: value for key, value in data.items() if key in names})
+
+
+RECENT_IMPORTS = 10
+
+
+def recent_imports(user: User) -> list[PlanImport]:
+    """The latest imports of the partnerships the user coordinates, newest first, to go on with or look back at."""
+    return list(
+        plan_imports_visible_to(user)
+        .filter(partnership__in=coordinated_partnership_ids(user))
+        .select_related("partnership", "created_by", "plan")
+        .defer("tables", "mappings", "check_result")
+        .order_by("-created_at", "-pk")[:RECENT_IMPORTS]
+    )
 
 
 def raw_tables(plan_import: PlanImport) -> list[RawTable]:

@@ -18,7 +18,7 @@ from ..forms.importing import ImportUploadForm, mapping_forms, mappings_checked
 from ..models import PlanImport
 from ..selectors.access import access_plan_import
 from ..selectors.editor import partnerships_coordinated_by
-from ..selectors.importing import import_preview, mapping_tables
+from ..selectors.importing import import_preview, mapping_tables, recent_imports
 from ..services import plan_imports as services
 from .editor import _render, _require_coordinator
 
@@ -41,7 +41,12 @@ class ImportStartView(LoginRequiredMixin, View):
         return ImportUploadForm(data=data, files=files, partnerships=partnerships_coordinated_by(request.user))
 
     def _page(self, request, form, status=200):
-        context = {"page_title": "Import a plan from Word or Excel", "form": form}
+        context = {
+            "page_title": "Import a plan from Word or Excel",
+            "form": form,
+            "recent_imports": recent_imports(request.user),
+            "several_partnerships": "partnership" in form.fields,
+        }
         return _render(request, self.template, context, [form], status)
 
     def get(self, request):

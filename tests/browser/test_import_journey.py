@@ -179,6 +179,10 @@ def test_a_coordinator_imports_an_excel_plan_choosing_the_lead_column(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Plan imported: 3 objectives")
     plan = Plan.objects.get(title="East Herts action plan 2008/09")
     assert PlanImport.objects.get().plan == plan
+    page.goto("/plans/import/")
+    expect(page.get_by_role("table", name="Recent imports")).to_contain_text("east-herts-action-plan-2008-09.xlsx")
+    screenshot("import-start-recent")
+    _accessible(axe_violations, "upload page with recent imports")
     page.goto(f"/plans/{plan.pk}/")
     main = page.locator("main")
     for _, title, lead, _, _ in EAST_HERTS_ROWS:

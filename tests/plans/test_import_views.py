@@ -204,6 +204,32 @@ def test_the_manage_page_links_to_the_import(client, world):
     assert "Import a plan from Word or Excel" in response.content.decode()
 
 
+def test_the_upload_page_lists_the_partnerships_recent_imports_only(client, world):
+    theirs = plan_import_upload(
+        user=world.users["outsider"],
+        partnership=world.other,
+        upload=upload(xlsx_bytes(objective_rows(2)), "someone-elses-plan.xlsx"),
+    )
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("plans:import_start")).content.decode()
+    assert "action-plan.xlsx" in page
+    assert f'href="{reverse("plans:import_columns", args=[world.plan_import.pk])}"' in page
+    assert theirs.filename not in page
+
+
+def test_the_upload_page_runs_a_constant_number_of_queries(client, world, django_assert_max_num_queries):
+    for n in range(6):
+        plan_import_upload(
+            user=world.users["coordinator"],
+            partnership=world.partnership,
+            upload=upload(xlsx_bytes(objective_rows(n + 1)), f"plan-{n}.xlsx"),
+        )
+    client.force_login(world.users["coordinator"])
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("plans:import_start"))
+    assert response.content.decode().count("Check the columns") == 7
+
+
 # Upload -------------------------------------------------------------------------------------------------
 
 
