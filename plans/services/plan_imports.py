@@ -146,14 +146,13 @@ def plan_import_confirm(*, user: User, plan_import: PlanImport) -> ImportOutcome
     """
     _check_may_import(user, plan_import.partnership_id)
     with transaction.atomic():
-        locked = (
-            PlanImport.objects.select_for_update(of=("self",))
-            .select_related("partnership", "plan")
-            .get(pk=plan_import.pk)
-        )
-        if locked.state == PlanImport.State.IMPORTED and locked.plan is not None:
+        # The plan is read after the lock, not joined to it: a join is evaluated before the wait for the
+        # lock, so a confirm that waited for another would not see the plan that one made.
+        locked = PlanImport.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=plan_import.pk)
+        if locked.state == PlanImport.State.IMPORTED and locked.plan_id is not None:
             objectives = locked.check_result.get("counts", {}).get("objectives", 0)
-            return ImportOutcome(plan=locked.plan, objectives=objectives, already_imported=True)
+            plan = Plan.objects.get(pk=locked.plan_id)
+            return ImportOutcome(plan=plan, objectives=objectives, already_imported=True)
         _check_open(locked)
         result = plan_writes.plan_import(
             user=user,
