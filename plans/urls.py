@@ -5,6 +5,7 @@ from django.urls import path
 from .views import browse, editor
 from .views import escalations as escalation_views
 from .views import evidence as evidence_views
+from .views import export as export_views
 from .views import importing as import_views
 from .views import inbox as inbox_views
 from .views import leads as lead_views
@@ -17,6 +18,7 @@ from .views import updates as update_views
 app_name = "plans"
 urlpatterns = [
     path("<int:pk>/", browse.PlanDetailView.as_view(), name="plan_detail"),
+    path("<int:pk>/export/", export_views.PlanExportView.as_view(), name="plan_export"),
     path("<int:pk>/public-summary/", public_views.PublicSummarySettingsView.as_view(), name="public_summary_settings"),
     path("<int:pk>/start-next-year/", rollover_views.PlanStartNextYearView.as_view(), name="plan_start_next_year"),
     path("objectives/<int:pk>/", browse.ObjectiveDetailView.as_view(), name="objective_detail"),

@@ -8,6 +8,8 @@ from django import forms
 
 from csp.limits import text_limit
 from csp.models import Partnership, ReportingPeriod
+from plans.importing import files as upload_checks
+from plans.importing.drafts import ImportFileError
 
 from .models import IndicatorReading
 from .services import MAX_UPLOAD_BYTES
@@ -109,6 +111,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        try:
+            upload_checks.check_size(upload.size, max_bytes=MAX_UPLOAD_BYTES)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from django.db import IntegrityError, models, transaction
 from csp.limits import text_length_check, text_limits_check
 from csp.models import Partnership, ReportingPeriod
 from csp.selectors import EDITOR_ROLES, User, has_role
+from plans.importing import files as upload_checks
+from plans.importing.drafts import ImportFileError
 
 from .models import Indicator, IndicatorReading, IndicatorTarget, Priority, Theme
 
@@ -161,8 +162,9 @@ def priority_update(
 
 # --- Indicator readings and targets ---------------------------------------------------------
 
+# The hostile-file rules are plans.importing.files' (one rule for every upload); these are the limits.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_UPLOAD_ROWS = 5_000
+MAX_UPLOAD_ROWS = upload_checks.MAX_ROWS
 # Uncompressed size an XLSX may claim before we refuse it (a zip bomb is small on disk).
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
 VALUE_LIMIT = Decimal("99999999999")
@@ -283,40 +285,38 @@ def _rows_of_csv(data: bytes) -> list[list[str]]:
         raise UploadErrors([f"The CSV file could not be read: {exc}"]) from exc
 
 
-def _rows_of_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+NOT_XLSX = "The file is not an Excel workbook (.xlsx) that can be opened"
 
+
+def _rows_of_xlsx(data: bytes) -> list[list[str]]:
+    """The first sheet's rows, after the same hostile-file checks as a plan import (plans.importing.files)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-            raise UploadErrors(["The spreadsheet is too large once opened; split it into smaller files"])
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except UploadErrors:
-        raise
-    except Exception as exc:  # not a zip, not a workbook, a broken or encrypted file
-        raise UploadErrors(["The file is not an Excel workbook (.xlsx) that can be opened"]) from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        if len(rows) > MAX_UPLOAD_ROWS + 1:
-            break
-        cells = ["" if cell is None else str(cell) for cell in row]
-        if any(cell.strip() for cell in cells):
-            rows.append(cells)
-    workbook.close()
-    return rows
+        upload_checks.check_signature(data)
+        archive = upload_checks.open_zip(data, max_unpacked=MAX_XLSX_UNCOMPRESSED)
+        facts = upload_checks.check_parts(archive, max_unpacked=MAX_XLSX_UNCOMPRESSED)
+        if facts.kind != upload_checks.EXCEL:
+            raise UploadErrors([NOT_XLSX])
+        workbook = upload_checks.open_workbook(data, data_only=True)  # readings want figures, not formulas
+        try:
+            counter = upload_checks.RowCounter(MAX_UPLOAD_ROWS, heading_rows=1)
+            table = upload_checks.sheet_table(workbook, workbook.worksheets[0], counter)
+        finally:
+            workbook.close()
+    except ImportFileError as exc:
+        # Messages naming Word or a plan do not fit here; the others (password, macros, zip bombs...) do.
+        message = NOT_XLSX if str(exc) in upload_checks.NOT_THIS_FORMAT else str(exc)
+        raise UploadErrors([message]) from exc
+    return table.rows if table is not None else []
 
 
 def _read_rows(name: str, data: bytes) -> list[list[str]]:
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadErrors([f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"])
-    if not data:
-        raise UploadErrors(["The file is empty"])
+    try:
+        upload_checks.check_size(len(data), max_bytes=MAX_UPLOAD_BYTES)
+    except ImportFileError as exc:
+        raise UploadErrors([str(exc)]) from exc
     is_zip = data[:4] == b"PK\x03\x04"
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        if not is_zip:
-            raise UploadErrors(["The file is not an Excel workbook (.xlsx) that can be opened"])
         return _rows_of_xlsx(data)
     if lower.endswith(".csv"):
         if is_zip:
@@ -359,7 +359,7 @@ def readings_upload(*, partnership: Partnership, name: str, data: bytes) -> Uplo
         )
     body = rows[1:]
     if len(body) > MAX_UPLOAD_ROWS:
-        raise UploadErrors([f"The file has more than {MAX_UPLOAD_ROWS:,} rows; split it into smaller files"])
+        raise UploadErrors([upload_checks.TOO_MANY_ROWS.format(rows=MAX_UPLOAD_ROWS)])
     column = {name: header.index(name) for name in ("indicator", "period", "value", "note") if name in header}
 
     indicators: dict[str, Indicator] = {}

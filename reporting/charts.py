@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from csp.text import shorten
 from plans.selectors.status import STATUS_ORDER, PeriodStatus
 
 # GOV.UK colours; each status also carries its word in the legend and a number on its segment.
@@ -19,11 +20,8 @@ LABEL_WIDTH = 230
 BAR_WIDTH = 380
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
+LABEL_CHARACTERS = 34  # a label longer than this is cut between words
 FONT = "font-family:Arial,Helvetica,sans-serif"
-
-
-def _short(label: str, limit: int = 34) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def status_bar_chart(*, title: str, bars: list[tuple[str, list[tuple[str, int]]]]) -> SafeString:
@@ -44,7 +42,7 @@ def status_bar_chart(*, title: str, bars: list[tuple[str, list[tuple[str, int]]]
         y = row * ROW_HEIGHT + 4
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end" font-size="11" style="{FONT}" '
-            f'fill="#0b0c0c">{escape(_short(label))}</text>'
+            f'fill="#0b0c0c">{escape(shorten(label, LABEL_CHARACTERS))}</text>'
         )
         x = float(LABEL_WIDTH)
         for status, count in segments:

@@ -30,6 +30,7 @@ import re
 import zipfile
 import zlib
 from bisect import bisect_left, bisect_right
+from collections import deque
 from dataclasses import dataclass
 
 import docx
@@ -50,8 +51,13 @@ RATIO_FLOOR = 1 * MB  # ...once it unpacks to more than this (tiny parts compres
 MAX_PARTS = 5_000
 MAX_ROWS = 5_000  # rows with content, all tables or sheets together
 MAX_COLUMNS = 100
-MAX_SHEET_CELLS = 1_000_000  # cell elements in all worksheets' XML (empty formatted ones too)
-HEADINGS_KEPT = 5  # headings remembered before each Word table
+MAX_SHEET_CELLS = 1_000_000  # cells in all worksheets' XML (empty formatted ones too) and shared strings
+# XML elements in the parts a library builds in memory whole (a Word document's parts; a workbook's
+# parts but its worksheets, which are read row by row). A 100-page plan has some 300,000; a million
+# takes python-docx about 250 MB and seconds, so a small file packed with paragraphs cannot exhaust a worker.
+MAX_XML_ELEMENTS = 1_000_000
+HEADINGS_KEPT = 5  # headings remembered before each Word table...
+HEADINGS_LOOK_BACK = 30  # ...looked for among the last 30 paragraphs before it
 
 WORD = "docx"
 EXCEL = "xlsx"
@@ -78,15 +84,19 @@ MISMATCH = "The file's name ends in {ending} but it is {actual}; correct the nam
 TOO_MANY_ROWS = "The file has more than {rows:,} rows; split it into smaller files"
 TOO_MANY_COLUMNS = "{source} has more than {columns} columns; remove the columns the plan does not use"
 TOO_MANY_CELLS = "The workbook has more than {cells:,} cells; split it into smaller files"
+TOO_COMPLEX = "The file holds too much text and formatting to be read as one plan; split it into smaller files"
 NO_TABLE = "The file has no table"
 SHEET_EMPTY = "The sheet is empty"
 SHEETS_EMPTY = "Every sheet of the workbook is empty"
+# The messages that say "this is not the kind of file wanted" (an upload of another kind words them itself).
+NOT_THIS_FORMAT = frozenset({NOT_OFFICE, PDF, OLD_WORD, OLD_OFFICE})
 
 _CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _CHUNK = 64 * 1024
 _DECLARATION = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 _SHEET_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _WORD_MAIN = "wordprocessingml.document.main+xml"
 _EXCEL_MAIN = "spreadsheetml.sheet.main+xml"
 
@@ -98,25 +108,30 @@ def _utf16(name: str) -> bytes:
 # --- The low-level checks (also used by the indicator readings upload) ----------------------
 
 
+def check_size(size: int, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuses an empty file or one over `max_bytes`."""
+    if size > max_bytes:
+        raise ImportFileError(TOO_LARGE.format(mb=max_bytes // MB))
+    if size == 0:
+        raise ImportFileError(EMPTY)
+
+
 def read_upload(upload, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The upload's bytes; refuses an empty file or one over `max_bytes` (its size is looked at first)."""
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise ImportFileError(TOO_LARGE.format(mb=max_bytes // MB))
+        check_size(size, max_bytes=max_bytes)
     if hasattr(upload, "seek"):
         with contextlib.suppress(OSError, ValueError):  # a stream that cannot rewind is read from where it is
             upload.seek(0)
     data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ImportFileError(TOO_LARGE.format(mb=max_bytes // MB))
-    if not data:
-        raise ImportFileError(EMPTY)
+    check_size(len(data), max_bytes=max_bytes)
     return data
 
 
 def check_signature(data: bytes) -> None:
     """Refuses a PDF, an old binary or password-protected Office file, and anything that is not a zip."""
-    if data.lstrip()[:5] == b"%PDF-":
+    if b"%PDF-" in data[:1024]:  # PDF readers accept up to 1 KB before the header
         raise ImportFileError(PDF)
     if data.startswith(_CFB_SIGNATURE):
         # Office keeps an encrypted .docx/.xlsx inside a compound file with these two streams.
@@ -159,15 +174,16 @@ def open_zip(
     return archive
 
 
-def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int]) -> bytes:
+def read_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int], max_unpacked: int = MAX_UNPACKED_BYTES
+) -> bytes:
     """A part's bytes, counting what is really unpacked against `budget[0]` (the directory may lie)."""
-    chunks = []
-    for chunk in _iter_part(archive, info, budget=budget):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return b"".join(_iter_part(archive, info, budget=budget, max_unpacked=max_unpacked))
 
 
-def _iter_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int]):
+def _iter_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[int], max_unpacked: int = MAX_UNPACKED_BYTES
+):
     try:
         with archive.open(info) as part:
             while True:
@@ -176,7 +192,7 @@ def _iter_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[
                     return
                 budget[0] -= len(chunk)
                 if budget[0] < 0:
-                    raise ImportFileError(UNPACKS_TOO_LARGE.format(mb=MAX_UNPACKED_BYTES // MB))
+                    raise ImportFileError(UNPACKS_TOO_LARGE.format(mb=max_unpacked // MB))
                 yield chunk
     except ImportFileError:
         raise
@@ -189,7 +205,8 @@ def _iter_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: list[
 @dataclass
 class PackageFacts:
     kind: str | None  # WORD, EXCEL or None (a zip of something else)
-    sheet_cells: int  # cell elements in worksheet XML
+    sheet_cells: int  # cell elements in worksheet XML and shared strings
+    elements: int  # XML elements in the other XML parts
 
 
 def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> PackageFacts:
@@ -200,16 +217,19 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
             raise ImportFileError(MACROS)
     budget = [max_unpacked]
     content_types = ""
-    sheet_cells = 0
+    sheet_cells = elements = 0
     for info in members:
         name = info.filename.lower()
         if not (name.endswith(".xml") or name.endswith(".rels")):
             continue
-        is_sheet = name.startswith("xl/worksheets/")
+        # Worksheets and the shared strings are read as a stream (a row, a string at a time): their
+        # cells and strings are counted; every other part is built whole, so its elements are counted.
+        counted = _SHEET_CELL if name.startswith("xl/worksheets/") else None
+        counted = _SHARED_STRING if name == "xl/sharedstrings.xml" else counted
         keep = name == "[content_types].xml"
         kept: list[bytes] = []
         carry = b""
-        for chunk in _iter_part(archive, info, budget=budget):
+        for chunk in _iter_part(archive, info, budget=budget, max_unpacked=max_unpacked):
             if keep:
                 kept.append(chunk)
             buffer = carry + chunk
@@ -217,30 +237,43 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
             if cut <= 0:
                 cut = len(buffer) if len(buffer) > 256 else 0
             scanned, carry = buffer[:cut], buffer[cut:]
-            _scan(scanned)
-            if is_sheet:
-                sheet_cells += len(_SHEET_CELL.findall(scanned))
-        _scan(carry)
-        if is_sheet:
-            sheet_cells += len(_SHEET_CELL.findall(carry))
+            found = _scan(scanned, counted)
+            if counted is None:
+                elements += found
+            else:
+                sheet_cells += found
+        found = _scan(carry, counted)
+        if counted is None:
+            elements += found
+        else:
+            sheet_cells += found
         if keep:
             content_types = b"".join(kept)
-    if sheet_cells > MAX_SHEET_CELLS:
-        raise ImportFileError(TOO_MANY_CELLS.format(cells=MAX_SHEET_CELLS))
     kinds = _content_types(content_types)
     if any("macro" in kind or "vbaproject" in kind for kind in kinds):
         raise ImportFileError(MACROS)
-    found = set()
+    package_kinds = set()
     if any(_WORD_MAIN in kind for kind in kinds):
-        found.add(WORD)
+        package_kinds.add(WORD)
     if any(_EXCEL_MAIN in kind for kind in kinds):
-        found.add(EXCEL)
-    return PackageFacts(kind=found.pop() if len(found) == 1 else None, sheet_cells=sheet_cells)
+        package_kinds.add(EXCEL)
+    if sheet_cells > MAX_SHEET_CELLS:
+        raise ImportFileError(TOO_MANY_CELLS.format(cells=MAX_SHEET_CELLS))
+    if elements > MAX_XML_ELEMENTS:
+        raise ImportFileError(TOO_COMPLEX)
+    kind = package_kinds.pop() if len(package_kinds) == 1 else None
+    return PackageFacts(kind=kind, sheet_cells=sheet_cells, elements=elements)
 
 
-def _scan(text: bytes) -> None:
-    if _DECLARATION.search(text) or (b"\x00" in text and _DECLARATION.search(text.replace(b"\x00", b""))):
+def _scan(text: bytes, counted: re.Pattern | None) -> int:
+    """Refuses DOCTYPE / ENTITY declarations; returns how many `counted` elements (or any start tags) `text` has."""
+    if b"\x00" in text:  # UTF-16 or UTF-32: the ASCII of the markup with the zero bytes taken out
+        text = text.replace(b"\x00", b"")
+    if _DECLARATION.search(text):
         raise ImportFileError(XML_DECLARATIONS)
+    if counted is not None:
+        return len(counted.findall(text))
+    return text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
 
 
 def _content_types(data: bytes) -> list[str]:
@@ -297,14 +330,18 @@ def _finish(source: str, rows: list[tuple[int, list[str]]], **extra) -> RawTable
     return RawTable(source=source, rows=padded, row_numbers=[number for number, _ in rows], **extra)
 
 
-class _RowCounter:
-    def __init__(self) -> None:
+class RowCounter:
+    """Counts rows with content across tables; refuses the file past `limit` (plus `heading_rows` not counted)."""
+
+    def __init__(self, limit: int = MAX_ROWS, *, heading_rows: int = 0) -> None:
         self.rows = 0
+        self.limit = limit
+        self.heading_rows = heading_rows
 
     def add(self) -> None:
         self.rows += 1
-        if self.rows > MAX_ROWS:
-            raise ImportFileError(TOO_MANY_ROWS.format(rows=MAX_ROWS))
+        if self.rows > self.limit + self.heading_rows:
+            raise ImportFileError(TOO_MANY_ROWS.format(rows=self.limit))
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -315,7 +352,9 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        # Line breaks at the start stay: in line-matched cells (milestone dates and leads, see layout.py)
+        # an empty first line says the first milestone has no date or lead.
+        return value.replace("\r\n", "\n").replace("\r", "\n").rstrip().lstrip(" \t")
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
@@ -338,25 +377,24 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_workbook(data: bytes) -> list[RawTable]:
+def open_workbook(data: bytes, *, data_only: bool = False):
+    """openpyxl's read-only workbook (formulas as their text unless `data_only`); DAMAGED if it cannot."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except ImportFileError:
-        raise
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # a zip with a workbook part openpyxl cannot make sense of
         raise ImportFileError(DAMAGED) from exc
-    counter = _RowCounter()
+
+
+def _read_workbook(data: bytes) -> list[RawTable]:
+    workbook = open_workbook(data)
+    counter = RowCounter()
     tables = []
     try:
         sheets = workbook.worksheets
         for sheet in sheets:
-            table = _read_sheet(workbook, sheet, counter)
+            table = sheet_table(workbook, sheet, counter)
             if table is not None:
                 tables.append(table)
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise ImportFileError(DAMAGED) from exc
     finally:
         workbook.close()
     if not tables:
@@ -364,7 +402,17 @@ def _read_workbook(data: bytes) -> list[RawTable]:
     return tables
 
 
-def _read_sheet(workbook, sheet, counter: _RowCounter) -> RawTable | None:
+def sheet_table(workbook, sheet, counter: RowCounter) -> RawTable | None:
+    """One sheet of an `open_workbook` as a table (None when it has no text); DAMAGED if it cannot be read."""
+    try:
+        return _read_sheet(workbook, sheet, counter)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError(DAMAGED) from exc
+
+
+def _read_sheet(workbook, sheet, counter: RowCounter) -> RawTable | None:
     source = f"Sheet '{sheet.title}'"
     rows: dict[int, dict[int, str]] = {}
     # openpyxl's own streaming parser (what read-only iter_rows uses) gives each row with its real
@@ -374,7 +422,7 @@ def _read_sheet(workbook, sheet, counter: _RowCounter) -> RawTable | None:
         parser = WorkSheetParser(
             source_xml,
             sheet._shared_strings,
-            data_only=False,
+            data_only=workbook.data_only,
             epoch=workbook.epoch,
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
@@ -418,6 +466,7 @@ _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR, _HYPHEN = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
 _VAL = qn("w:val")
+_DELETED, _MOVED_FROM = qn("w:del"), qn("w:moveFrom")
 _BULLET_STARTS = ("•", "·", "▪", "◦", "-", "–", "*", "o ")
 
 
@@ -437,11 +486,23 @@ def _on(element) -> bool:
     return element is not None and element.get(_VAL, "true").lower() not in ("0", "false", "off")
 
 
+_STYLE, _STYLE_ID, _BASED_ON, _NAME = qn("w:style"), qn("w:styleId"), qn("w:basedOn"), qn("w:name")
+_PPR_NUMPR = f"{qn('w:pPr')}/{qn('w:numPr')}"
+_PPR_OUTLINE = f"{qn('w:pPr')}/{qn('w:outlineLvl')}"
+_PPR_STYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+_RPR_BOLD = f"{qn('w:rPr')}/{qn('w:b')}"
+_RPR_STYLE = f"{qn('w:rPr')}/{qn('w:rStyle')}"
+_NUM_ID, _R = qn("w:numId"), qn("w:r")
+_GRID_BEFORE = f"{qn('w:trPr')}/{qn('w:gridBefore')}"
+_TC_PR, _GRID_SPAN, _V_MERGE, _H_MERGE = qn("w:tcPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:hMerge")
+
+
 class _Styles:
+    """What the document's styles say about a paragraph: its name, list, bold, heading (each style looked up once)."""
+
     def __init__(self, document) -> None:
-        self.by_id = {}
-        for style in document.styles.element.iterchildren(qn("w:style")):
-            self.by_id[style.get(qn("w:styleId"))] = style
+        self.by_id = {style.get(_STYLE_ID): style for style in document.styles.element.iterchildren(_STYLE)}
+        self._cache: dict[tuple[str, str | None], bool | str] = {}
 
     def _chain(self, style_id):
         seen = set()
@@ -451,39 +512,58 @@ class _Styles:
             if style is None:
                 return
             yield style
-            based = style.find(qn("w:basedOn"))
+            based = style.find(_BASED_ON)
             style_id = based.get(_VAL) if based is not None else None
 
+    def _cached(self, what: str, style_id, work):
+        key = (what, style_id)
+        if key not in self._cache:
+            self._cache[key] = work(style_id)
+        return self._cache[key]
+
     def name(self, style_id) -> str:
-        style = self.by_id.get(style_id)
-        name = style.find(qn("w:name")) if style is not None else None
-        return (name.get(_VAL) if name is not None else style_id or "").lower()
+        def work(style_id):
+            style = self.by_id.get(style_id)
+            name = style.find(_NAME) if style is not None else None
+            return (name.get(_VAL) if name is not None else style_id or "").lower()
+
+        return self._cached("name", style_id, work)
 
     def numbered(self, style_id) -> bool:
-        return any(style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None for style in self._chain(style_id))
+        return self._cached(
+            "numbered", style_id, lambda s: any(style.find(_PPR_NUMPR) is not None for style in self._chain(s))
+        )
 
     def bold(self, style_id) -> bool:
-        for style in self._chain(style_id):
-            b = style.find(f"{qn('w:rPr')}/{qn('w:b')}")
-            if b is not None:
-                return _on(b)
-        return False
+        def work(style_id):
+            for style in self._chain(style_id):
+                b = style.find(_RPR_BOLD)
+                if b is not None:
+                    return _on(b)
+            return False
+
+        return self._cached("bold", style_id, work)
 
     def heading(self, style_id) -> bool:
-        name = self.name(style_id)
-        if name.startswith("heading") or name == "title":
-            return True
-        return any(style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}") is not None for style in self._chain(style_id))
+        def work(style_id):
+            name = self.name(style_id)
+            if name.startswith("heading") or name == "title":
+                return True
+            return any(style.find(_PPR_OUTLINE) is not None for style in self._chain(style_id))
+
+        return self._cached("heading", style_id, work)
 
 
 def _style_id(p) -> str | None:
-    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    style = p.find(_PPR_STYLE)
     return style.get(_VAL) if style is not None else None
 
 
 def _text(p) -> str:
     parts = []
     for element in p.iter(_T, _TAB, _BR, _CR, _HYPHEN):
+        if next(element.iterancestors(_DELETED, _MOVED_FROM), None) is not None:
+            continue  # tracked changes: text deleted or moved away is not the document's text
         if element.tag == _T:
             parts.append(element.text or "")
         elif element.tag == _TAB:
@@ -496,9 +576,9 @@ def _text(p) -> str:
 
 
 def _is_list(p, styles: _Styles) -> bool:
-    num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    num = p.find(_PPR_NUMPR)
     if num is not None:
-        num_id = num.find(qn("w:numId"))
+        num_id = num.find(_NUM_ID)
         return num_id is None or num_id.get(_VAL) != "0"
     style_id = _style_id(p)
     return styles.name(style_id).startswith("list") or styles.numbered(style_id)
@@ -508,15 +588,15 @@ def _is_heading(p, styles: _Styles, text: str) -> bool:
     if not text or len(text) > 200:
         return False
     style_id = _style_id(p)
-    if styles.heading(style_id) or p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}") is not None:
+    if styles.heading(style_id) or p.find(_PPR_OUTLINE) is not None:
         return True
     style_bold = styles.bold(style_id)
-    runs = [r for r in p.iter(qn("w:r")) if "".join(t.text or "" for t in r.iter(_T)).strip()]
+    runs = [r for r in p.iter(_R) if "".join(t.text or "" for t in r.iter(_T)).strip()]
     if not runs:
         return False
     for run in runs:
-        b = run.find(f"{qn('w:rPr')}/{qn('w:b')}")
-        run_style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        b = run.find(_RPR_BOLD)
+        run_style = run.find(_RPR_STYLE)
         bold = _on(b) if b is not None else (style_bold or (run_style is not None and styles.bold(run_style.get(_VAL))))
         if not bold:
             return False
@@ -559,20 +639,20 @@ def _table_rows(tbl, styles: _Styles, own: list[list[bool]] | None = None) -> li
             continue
         cells: list[str] = []
         mine: list[bool] = []
-        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+        before = tr.find(_GRID_BEFORE)
         skip = _int(before.get(_VAL)) if before is not None else 0
         cells.extend([""] * min(skip, MAX_COLUMNS + 1))
         mine.extend([False] * len(cells))
         for tc in _blocks(tr):
             if tc.tag != _TC:
                 continue
-            props = tc.find(qn("w:tcPr"))
+            props = tc.find(_TC_PR)
             span, v_merge, h_merge = 1, None, None
             if props is not None:
-                grid_span = props.find(qn("w:gridSpan"))
+                grid_span = props.find(_GRID_SPAN)
                 span = max(1, _int(grid_span.get(_VAL))) if grid_span is not None else 1
-                v_merge = props.find(qn("w:vMerge"))
-                h_merge = props.find(qn("w:hMerge"))
+                v_merge = props.find(_V_MERGE)
+                h_merge = props.find(_H_MERGE)
             column = len(cells)
             if v_merge is not None and v_merge.get(_VAL, "continue") == "continue":
                 text, has_own = (above[column] if column < len(above) else ""), False
@@ -605,16 +685,35 @@ def _read_document(data: bytes) -> list[RawTable]:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # a zip with a document part python-docx cannot make sense of
         raise ImportFileError(DAMAGED) from exc
+    try:
+        return _document_tables(document)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # XML python-docx accepted but no Word writes; never an error page
+        raise ImportFileError(DAMAGED) from exc
+
+
+def _headings(paragraphs, styles: _Styles) -> list[str]:
+    """The last HEADINGS_KEPT headings among the paragraphs (the last HEADINGS_LOOK_BACK before a table)."""
+    found: list[str] = []
+    for p in reversed(paragraphs):
+        text = _text(p)
+        if _is_heading(p, styles, text):
+            found.insert(0, text)
+            if len(found) == HEADINGS_KEPT:
+                break
+    return found
+
+
+def _document_tables(document) -> list[RawTable]:
     styles = _Styles(document)
-    counter = _RowCounter()
+    counter = RowCounter()
     tables: list[RawTable] = []
-    headings: list[str] = []
+    paragraphs: deque = deque(maxlen=HEADINGS_LOOK_BACK)  # body paragraphs since the previous table
     number = 0
     for block in _blocks(document.element.body):
         if block.tag == _P:
-            text = _text(block)
-            if _is_heading(block, styles, text):
-                headings = [*headings, text][-HEADINGS_KEPT:]
+            paragraphs.append(block)
             continue
         if block.tag != _TBL:
             continue
@@ -630,8 +729,8 @@ def _read_document(data: bytes) -> list[RawTable]:
                 counter.add()
                 rows.append((index, cells))
         if rows:
-            tables.append(_finish(source, rows, headings_before=headings))
-        headings = []
+            tables.append(_finish(source, rows, headings_before=_headings(paragraphs, styles)))
+        paragraphs.clear()
     if not tables:
         raise ImportFileError(NO_TABLE)
     return tables

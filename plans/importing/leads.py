@@ -201,11 +201,13 @@ def _one_lead(text: str, kind: str = "lead") -> LeadDraft:
         return replace(_body(text), kind=kind)  # "ODG (All)": the words in brackets belong to the body
     if paren and paren["before"] and _has_body(paren["inner"]):
         lead = _one_lead(paren["before"], kind)
-        inner = _body(paren["inner"].strip())
-        if not lead.organisation and inner.organisation:
-            return replace(lead, organisation=inner.organisation)
-        if not lead.group and inner.group:
-            return replace(lead, group=inner.group)
+        parts = [part.strip() for part in paren["inner"].split(", ")]
+        bodies = [_body(part) for part in parts] if all(map(_has_body, parts)) else [_body(paren["inner"].strip())]
+        organisations = [body.organisation for body in bodies if body.organisation]
+        groups = [body.group for body in bodies if body.group]
+        if not lead.organisation and not lead.group and len(organisations) <= 1 and len(groups) <= 1:
+            # "Jane Smith (Stevenage Borough Council)", "Jo Bloggs, Manager (ADC, Night Time Economy Group)"
+            return replace(lead, organisation="".join(organisations), group="".join(groups))
     named = _NAME_THEN_TITLE.match(text)
     if named and _is_person(named["name"]):
         rest = _one_lead(named["rest"], kind)
@@ -274,12 +276,17 @@ def _split_body(words: list[str], *, has_person: bool) -> tuple[list[str], list[
 _CONJUNCTION = re.compile(
     r"\s*\(?\s*\b(?P<kind>in conjunction with|in partnership with|supported by|with)\s+", re.IGNORECASE
 )
+_KIND_SUFFIX = re.compile(r"\s+[—–-]\s*(?P<kind>in conjunction with|reporting officer)\s*$", re.IGNORECASE)
+_SUFFIX_KINDS = {"in conjunction with": "in_conjunction", "reporting officer": "reporting"}
 _REPORTING = re.compile(r"^reporting officer\s*[:\-–]?\s*", re.IGNORECASE)
 _AND = re.compile(r"(\s+(?:&|and)\s+)")
 
 
 def _kind_parts(text: str, kind: str) -> list[tuple[str, str]]:
     """Split "X in conjunction with Y" (and "X (in conjunction with Y)") into (text, kind) parts."""
+    suffix = _KIND_SUFFIX.search(text)
+    if suffix:  # how our pages write a lead ("Sarah Taylor (CCSU) — in conjunction with", `rules.lead_label`)
+        return [(text[: suffix.start()], _SUFFIX_KINDS[suffix["kind"].lower()])]
     reporting = _REPORTING.match(text)
     if reporting:
         return [(text[reporting.end() :], "reporting")]

@@ -38,7 +38,9 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-_EXACT: dict[str, str] = {normalise(heading): key for key, heading in EXPORT_COLUMNS}
+_EXACT: dict[str, str] = {
+    normalise(heading): _TITLE_OR_ACTIONS if key == "actions" else key for key, heading in EXPORT_COLUMNS
+}
 
 # (pattern over the normalised heading, field). First match wins; patterns are anchored at the start.
 _PATTERNS: list[tuple[str, str]] = [
@@ -61,7 +63,10 @@ _PATTERNS: list[tuple[str, str]] = [
         r"|dates|to be completed by|completed by|by|end date)$",
         "due",
     ),
-    (r"(resources?|resourcing|resources? (required|needed)|resource implications)$", "resources"),
+    (
+        r"(resources?|resourcing|resources? (required|needed)|resource implications|resources? (and )?costs?)$",
+        "resources",
+    ),
     (r"(costs?|budget|funding|estimated cost|cost estimate)$", "cost"),
     (
         r"((expected |intended |key )?outcomes?( outputs)?|outputs?|success (measures?|criteria)"

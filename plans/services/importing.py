@@ -108,6 +108,38 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def priority_order(draft: PlanDraft) -> list[str]:
+    """The priorities a draft names, in the order new ones are numbered.
+
+    First seen first, except that an objective under several priorities lists them in their order
+    (after its section's own, which comes first): our export writes them so, and reading them back
+    in that order gives the same cells again.
+    """
+    seen: dict[str, str] = {}  # key -> title as first written
+    after: dict[str, set[str]] = {}  # key -> keys that must come before it
+    section_priority = {_key(section.title): _key(section.priority) for section in draft.sections}
+    for title in draft.priorities + [section.priority for section in draft.sections]:
+        if title.strip():
+            seen.setdefault(_key(title), title.strip())
+    for objective in draft.objectives:
+        lines = _lines(objective.priority)
+        for title in lines:
+            seen.setdefault(_key(title), title)
+        keys = [_key(title) for title in lines]
+        own = section_priority.get(_key(objective.section), keys[0] if objective.section.strip() and keys else "")
+        rest = keys[1:] if keys and keys[0] == own else keys
+        for before, later in zip(rest, rest[1:], strict=False):
+            after.setdefault(later, set()).add(before)
+    ordered: list[str] = []
+    waiting = list(seen)
+    while waiting:
+        # The first seen whose predecessors are placed; a cycle (cells that disagree) falls back to first seen.
+        ready = next((key for key in waiting if after.get(key, set()) <= set(ordered)), waiting[0])
+        ordered.append(ready)
+        waiting.remove(ready)
+    return [seen[key] for key in ordered]
+
+
 class _Import:
     """One import: the rows of the partnership it looks names up in, and the counts so far."""
 
@@ -273,12 +305,9 @@ class _Import:
             },
             reason=f"Imported from {source_name}" if source_name else "Imported",
         )
-        titles = list(draft.priorities)
-        titles += [section.priority for section in draft.sections if section.priority]
-        titles += [title for objective in draft.objectives for title in _lines(objective.priority)]
         priorities = []
-        for priority_title in titles:
-            if priority_title.strip() and (priority := self.priority(priority_title, plan=plan)) not in priorities:
+        for priority_title in priority_order(draft):
+            if (priority := self.priority(priority_title, plan=plan)) not in priorities:
                 priorities.append(priority)
         if priorities:
             plan.priorities.set(priorities)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from docx import Document
 from openpyxl import Workbook
 
 from csp.models import PartnershipPopulation
@@ -153,9 +154,9 @@ def test_indicators_of_another_partnership_are_not_matched(world):
         ("r.csv", b"PK\x03\x04not really a csv", "The file is not a CSV file saved as text (UTF-8)"),
         ("r.csv", b"Indicator,Period,Value\x00\n\xff\xfe", "The file is not a CSV file saved as text (UTF-8)"),
         ("r.xlsx", b"Indicator,Period,Value\n", "The file is not an Excel workbook (.xlsx) that can be opened"),
-        ("r.xlsx", b"PK\x03\x04broken zip", "The file is not an Excel workbook (.xlsx) that can be opened"),
+        ("r.xlsx", b"PK\x03\x04broken zip", "The file is damaged and cannot be opened"),
         ("r.csv", b"Name,When\nASB1,Q1\n", "The first row must name the columns"),
-        ("r.csv", b"x" * (2 * 1024 * 1024 + 1), "The file must be smaller than 2 MB"),
+        ("r.csv", b"x" * (2 * 1024 * 1024 + 1), "The file is larger than 2 MB"),
     ],
 )
 def test_hostile_or_wrong_files_get_a_clear_message_and_nothing_is_written(world, name, data, message):
@@ -174,7 +175,7 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(world):
     assert len(buffer.getvalue()) < 2 * 1024 * 1024
     with pytest.raises(UploadErrors) as exc:
         readings_upload(partnership=partnership, name="bomb.xlsx", data=buffer.getvalue())
-    assert exc.value.messages == ["The spreadsheet is too large once opened; split it into smaller files"]
+    assert exc.value.messages == ["The file unpacks to more than 50 MB, so it will not be opened"]
 
 
 def test_too_many_rows_are_refused(world):
@@ -183,3 +184,57 @@ def test_too_many_rows_are_refused(world):
     with pytest.raises(UploadErrors) as exc:
         readings_upload(partnership=partnership, name="r.csv", data=data)
     assert "more than 5,000 rows" in exc.value.messages[0]
+
+
+def _rezipped(data: bytes, *, replace=None, add=None) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info.filename)))
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _hostile_workbooks():
+    plain = _xlsx([["Indicator", "Period", "Value"], ["ASB1", "Q1 2014/15", 420]])
+    sheet = zipfile.ZipFile(io.BytesIO(plain)).read("xl/worksheets/sheet1.xml").decode()
+    doctype = '<!DOCTYPE x [<!ENTITY e "aaaa">]>' + sheet.split("?>", 1)[-1]
+    word = io.BytesIO()
+    Document().save(word)
+    # An Office file saved with a password: a compound file holding an EncryptionInfo stream.
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
+    return [
+        (_rezipped(plain, add={"xl/vbaProject.bin": b"macro"}), "The file contains macros"),
+        (_rezipped(plain, replace={"xl/worksheets/sheet1.xml": doctype.encode()}), "The file contains XML declaration"),
+        (encrypted, "The file is password-protected"),
+        (b"%PDF-1.4 not a workbook", "The file is not an Excel workbook (.xlsx) that can be opened"),
+        (word.getvalue(), "The file is not an Excel workbook (.xlsx) that can be opened"),
+    ]
+
+
+@pytest.mark.parametrize(("data", "message"), _hostile_workbooks())
+def test_hostile_workbooks_meet_the_same_rules_as_a_plan_import(world, data, message):
+    partnership, _, _, _ = world
+    with pytest.raises(UploadErrors) as exc:
+        readings_upload(partnership=partnership, name="r.xlsx", data=data)
+    assert exc.value.messages[0].startswith(message)
+    assert not IndicatorReading.objects.exists()
+
+
+def test_a_workbook_claiming_a_huge_sheet_is_read_by_its_cells_not_its_claimed_size(world):
+    partnership, quarters, asb, _ = world
+    data = _xlsx([["Indicator", "Period", "Value"], ["ASB1", "Q1 2014/15", "=400+20"]])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    sheet = sheet.replace('<dimension ref="A1:C2"/>', '<dimension ref="A1:XFD1048576"/>')
+    sheet = sheet.replace("<f>400+20</f><v></v>", "<f>400+20</f><v>420</v>")  # the figure Excel saved
+    assert "XFD1048576" in sheet
+    assert "<v>420</v>" in sheet
+    result = readings_upload(
+        partnership=partnership,
+        name="r.xlsx",
+        data=_rezipped(data, replace={"xl/worksheets/sheet1.xml": sheet.encode()}),
+    )
+    assert result.created == 1
+    assert IndicatorReading.objects.get(indicator=asb, period=quarters[0]).value == Decimal("420")

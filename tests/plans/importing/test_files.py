@@ -560,3 +560,107 @@ def test_a_huge_grid_span_in_word_is_refused_without_building_the_row():
         assert properties.find(qn("w:gridSpan")) is not None
 
     assert refused(docx_bytes(build), "plan.docx") == files.TOO_MANY_COLUMNS.format(source="Table 1", columns=100)
+
+
+def test_tracked_changes_in_word_read_as_the_document_now_reads():
+    def build(document):
+        table = document.add_table(rows=1, cols=1)
+        paragraph = table.cell(0, 0).paragraphs[0]
+        paragraph.add_run("Reduce ")
+        paragraph._p.append(
+            parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="A"><w:r><w:delText>old </w:delText></w:r></w:del>')
+        )
+        paragraph._p.append(
+            parse_xml(f'<w:moveFrom {nsdecls("w")} w:id="2" w:author="A"><w:r><w:t>moved </w:t></w:r></w:moveFrom>')
+        )
+        inserted = f'<w:ins {nsdecls("w")} w:id="3" w:author="A"><w:r><w:t>harm</w:t></w:r></w:ins>'
+        paragraph._p.append(parse_xml(inserted))
+
+    [table] = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
+    assert table.rows == [["Reduce harm"]]
+
+
+def test_a_small_word_file_packed_with_a_million_elements_is_refused_before_python_docx_builds_it(
+    libraries_untouched,
+):
+    original = docx_bytes()
+    document = zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml").decode()
+    filler = "".join(f"<w:p><w:r><w:t>{n}</w:t></w:r></w:p>" for n in range(340_000))  # 3 elements each
+    data = rezip(original, replace={"word/document.xml": document.replace("<w:body>", "<w:body>" + filler, 1)})
+    assert len(data) < 5 * 1024 * 1024
+    assert refused(data, "plan.docx") == (
+        "The file holds too much text and formatting to be read as one plan; split it into smaller files"
+    )
+
+
+def test_headings_are_looked_for_among_the_30_paragraphs_before_a_table():
+    def build(document):
+        document.add_heading("Priority 1: Far away", 1)
+        for n in range(30):
+            document.add_paragraph(f"Paragraph {n}")
+        document.add_table(rows=1, cols=1).cell(0, 0).text = "First"
+        document.add_heading("Priority 2: Near", 1)
+        for n in range(29):
+            document.add_paragraph(f"Paragraph {n}")
+        document.add_table(rows=1, cols=1).cell(0, 0).text = "Second"
+
+    first, second = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
+    assert first.headings_before == []
+    assert second.headings_before == ["Priority 2: Near"]
+
+
+def test_a_workbook_of_more_than_a_million_shared_strings_is_refused_before_openpyxl_reads_it(libraries_untouched):
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si/>" * 1_000_001 + b"</sst>"
+    )
+    data = rezip(xlsx_bytes(), add={"xl/sharedStrings.xml": strings}, compression=zipfile.ZIP_STORED)
+    assert refused(data, "plan.xlsx") == files.TOO_MANY_CELLS.format(cells=1_000_000)
+
+
+def test_docs_list_every_message():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[3] / "docs" / "import.md").read_text()
+    messages = [
+        files.EMPTY,
+        files.TOO_LARGE.format(mb=20),
+        files.NOT_OFFICE,
+        files.WRONG_ENDING,
+        files.PDF,
+        files.OLD_WORD,
+        files.OLD_EXCEL,
+        files.OLD_OFFICE,
+        files.PASSWORD,
+        files.MACROS,
+        files.DAMAGED,
+        files.UNPACKS_TOO_LARGE.format(mb=100),
+        files.TOO_COMPRESSED,
+        files.TOO_MANY_PARTS,
+        files.XML_DECLARATIONS,
+        files.MISMATCH.format(ending=".xlsx", actual="a Word document"),
+        files.TOO_MANY_ROWS.format(rows=5_000),
+        files.TOO_MANY_COLUMNS.format(source="Sheet 'Plan'", columns=100),
+        files.TOO_MANY_CELLS.format(cells=1_000_000),
+        files.TOO_COMPLEX,
+        files.NO_TABLE,
+        files.SHEET_EMPTY,
+        files.SHEETS_EMPTY,
+    ]
+    assert [message for message in messages if f"| {message} |" not in page] == []
+
+
+def test_a_pdf_behind_a_little_junk_is_still_named_a_pdf(libraries_untouched):
+    assert refused(b"\xef\xbb\xbfjunk\r\n%PDF-1.4\n1 0 obj", "plan.docx") == files.PDF
+
+
+def test_a_merged_range_excel_never_writes_is_refused_as_damaged_not_an_error_page():
+    def setup(workbook):
+        sheet = workbook.active
+        sheet["A1"], sheet["B1"], sheet["B2"] = "Domestic abuse", "One", "Two"
+        sheet.merge_cells("A1:A2")
+
+    data = xlsx_bytes(rows=(), setup=setup)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b'ref="A1:A2"' in sheet
+    data = rezip(data, replace={"xl/worksheets/sheet1.xml": sheet.replace(b'ref="A1:A2"', b'ref="A:A"')})
+    assert refused(data, "plan.xlsx") == files.DAMAGED

@@ -147,6 +147,23 @@ OTHER = [
         [lead(org="Stevenage Borough Council"), lead(org="Hertfordshire Constabulary", kind="in_conjunction")],
     ),
     ("Head of Community Safety", [lead(title="Head of Community Safety")]),
+    # Our pages' wording (`plans.rules.lead_label`), as the Word export writes it.
+    (
+        "Debbie Barker (SBC)\nSarah Taylor (CCSU) — in conjunction with",
+        [lead("Debbie Barker", org="SBC"), lead("Sarah Taylor", org="CCSU", kind="in_conjunction")],
+    ),
+    (
+        "Mark Smith, Community Safety Manager (SBC) — reporting officer",
+        [lead("Mark Smith", "Community Safety Manager", "SBC", kind="reporting")],
+    ),
+    (
+        "Jo Bloggs, Licensing Manager (Anytown District Council, Night Time Economy Group)",
+        [lead("Jo Bloggs", "Licensing Manager", "Anytown District Council", "Night Time Economy Group")],
+    ),
+    (
+        "Chief Inspector Eastbourne District (Sussex Police)",
+        [lead(title="Chief Inspector Eastbourne District", org="Sussex Police")],
+    ),
     ("Licensing Manager; Police", [lead(title="Licensing Manager"), lead(org="Police")]),
     ("Night Time Economy Board", [lead(group="Night Time Economy Board")]),
     ("To be confirmed", [lead(title="To be confirmed")]),
@@ -159,7 +176,7 @@ def test_lead_cell_is_read_as_the_plan_means_it(cell, expected):
 
 
 def _words(text: str) -> set[str]:
-    return {word.strip(".,;:()&/-").lower() for word in text.split()} - {"", "and", "in", "conjunction", "with"}
+    return {word.strip(".,;:()&/-—").lower() for word in text.split()} - {"", "and", "in", "conjunction", "with"}
 
 
 @pytest.mark.parametrize(("cell", "expected"), STEVENAGE + EAST_HERTS + HASTINGS + OTHER, ids=lambda v: str(v)[:40])

@@ -493,3 +493,27 @@ def test_an_objective_under_several_priorities_addresses_each_and_its_section_th
     assert sorted(objective.priorities.values_list("title", flat=True)) == ["Acquisitive crime", "Domestic abuse"]
     assert objective.section.priority.title == "Acquisitive crime"
     assert plan.priorities.count() == 2
+
+
+def test_new_priorities_are_numbered_in_the_order_an_objective_lists_them(partnership, coordinator):
+    draft = full_draft()
+    draft.priorities = []
+    draft.sections = [SectionDraft(title="Key delivery")]
+    draft.objectives = [
+        _objective(row=2, ref="A", priority="Arson", section="Key delivery"),
+        _objective(row=3, ref="B", priority="Antisocial behaviour", section="Key delivery"),
+        _objective(row=4, ref="C", priority="Alcohol\nAntisocial behaviour", section="Key delivery"),
+    ]
+
+    plan = plan_import(user=coordinator, partnership=partnership, draft=draft).plan
+
+    ordered = Priority.objects.filter(partnership=partnership).order_by("position")
+    assert [(p.position, p.code, p.title) for p in ordered] == [
+        (1, "1", "Arson"),
+        (2, "2", "Alcohol"),
+        (3, "3", "Antisocial behaviour"),
+    ]
+    assert list(plan.objectives.get(ref="C").priorities.values_list("title", flat=True)) == [
+        "Alcohol",
+        "Antisocial behaviour",
+    ]
