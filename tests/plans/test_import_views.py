@@ -15,11 +15,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp.models import Role
+from plans.exporting.excel import export_plan_xlsx
 from plans.importing.drafts import ImportFileError
 from plans.importing.files import read_tables
 from plans.models import Objective, Plan, PlanImport
 from plans.services.plan_imports import plan_import_upload
-from tests.factories import MembershipFactory, PartnershipFactory
+from tests.factories import (
+    MembershipFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PartnershipFactory,
+    PlanFactory,
+    SectionFactory,
+)
 
 ROLES = ("coordinator", "chair", "lead", "analyst", "viewer", "outsider", "anonymous")
 # The import pages are the plan editor's: coordinators of the import's partnership only.
@@ -466,3 +474,24 @@ def test_the_preview_runs_the_same_number_of_queries_for_5_and_20_rows(client, w
     assert small == large
     with django_assert_max_num_queries(10):
         client.get(reverse("plans:import_preview", args=[world.plan_import.pk]))
+
+
+def test_our_own_export_goes_through_the_pages_with_every_column_recognised(client, world):
+    source = PlanFactory(partnership=world.other, title="Exported plan", period_label="2025/26")
+    section = SectionFactory(plan=source, title="Domestic abuse", position=0)
+    for n in range(3):
+        objective = ObjectiveFactory(plan=source, section=section, ref=f"1.{n + 1}", title=f"Exported objective {n}")
+        MilestoneFactory(objective=objective, text=f"Milestone of objective {n}")
+    client.force_login(world.users["coordinator"])
+    started = _start(client, export_plan_xlsx(source), "exported.xlsx")
+    columns = client.get(started["Location"])
+    plan_sheet = next(form for form in columns.context["mapping_forms"] if form.table.source == "Sheet 'Plan'")
+    assert all(field.value() for _, field in plan_sheet.column_fields())
+    preview = _through_mapping(client, started)
+    assert not preview.context["preview"].has_errors
+    assert "Create the plan" in preview.content.decode()
+    plan_import = PlanImport.objects.get(filename="exported.xlsx")
+    client.post(reverse("plans:import_confirm", args=[plan_import.pk]))
+    imported = Plan.objects.get(partnership=world.partnership)
+    assert sorted(imported.objectives.values_list("ref", flat=True)) == ["1.1", "1.2", "1.3"]
+    assert imported.objectives.get(ref="1.2").milestones.get().text == "Milestone of objective 1"
