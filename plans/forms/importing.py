@@ -98,8 +98,10 @@ def mappings_checked(forms_: list[TableMappingForm]) -> list[TableMapping] | Non
         return None
     mappings = [form.mapping() for form in forms_]
     if forms_ and not any("title" in mapping.columns for mapping in mappings):
+        # Beside the first ignored column (most likely the one meant), else the first column.
         first = forms_[0]
-        target = next(iter(first.table.columns), None)
+        ignored = [c for c, mapped in zip(first.table.columns, mappings[0].columns, strict=True) if mapped is None]
+        target = next(iter(ignored or first.table.columns), None)
         first.add_error(f"column-{target.index}" if target else None, "Choose the column that holds the objectives")
         return None
     return mappings

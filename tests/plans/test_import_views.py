@@ -381,6 +381,9 @@ def test_a_mapping_without_an_objective_column_is_refused_beside_the_field(clien
     page = response.content.decode()
     assert "There is a problem" in page
     assert "Choose the column that holds the objectives" in page
+    # Beside the column that was ignored (the objective column), linked from the summary.
+    assert response.context["mapping_forms"][0].errors == {"column-1": ["Choose the column that holds the objectives"]}
+    assert 'href="#id_table-0-column-1"' in page
     world.plan_import.refresh_from_db()
     assert world.plan_import.state == PlanImport.State.UPLOADED
 
