@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from csp.selectors import User, coordinated_partnership_ids
 
-from ..importing.drafts import LeadDraft, ObjectiveDraft, PlanDraft, RawTable, TableMapping
+from ..importing.drafts import LeadDraft, MilestoneDraft, ObjectiveDraft, PlanDraft, RawTable, TableMapping
 from ..importing.parse import parse
 from ..models import Plan, PlanImport
 from ..rules import lead_words
@@ -167,6 +167,11 @@ class PreviewRow:
     anchor: str
     leads: str
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def milestones(self) -> list[tuple[MilestoneDraft, str]]:
+        """Each milestone with its leads worded as the pages word them (the cell as written if none were read)."""
+        return [(m, leads_text(m.leads, m.lead_text)) for m in self.objective.milestones]
 
 
 @dataclass

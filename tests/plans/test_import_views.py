@@ -498,3 +498,23 @@ def test_our_own_export_goes_through_the_pages_with_every_column_recognised(clie
     imported = Plan.objects.get(partnership=world.partnership)
     assert sorted(imported.objectives.values_list("ref", flat=True)) == ["1.1", "1.2", "1.3"]
     assert imported.objectives.get(ref="1.2").milestones.get().text == "Milestone of objective 1"
+
+
+def test_the_preview_shows_outcomes_and_milestone_leads(client, world):
+    client.force_login(world.users["coordinator"])
+    headings = ("Ref", "Objective", "Expected outcomes", "Milestones", "Milestone dates", "Milestone leads")
+    rows = [
+        [
+            "1.1",
+            "Reduce repeat victims of domestic abuse",
+            "1. Fewer repeat victims\n2. More reports to the police",
+            "Sessions booked\nSessions held",
+            "2025-09-01\n2026-01-31",
+            "Stevenage Borough Council\nHertfordshire Constabulary",
+        ]
+    ]
+    preview = _through_mapping(client, _start(client, xlsx_bytes(rows, headings=headings), "outcomes.xlsx"))
+    page = preview.content.decode()
+    assert "Expected outcomes" in page
+    assert "2. More reports to the police" in page
+    assert "Sessions held – 31 Jan 2026 (Hertfordshire Constabulary)" in page
