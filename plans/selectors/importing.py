@@ -167,6 +167,7 @@ class PreviewRow:
     anchor: str
     leads: str
     errors: list[str] = field(default_factory=list)
+    where: str = ""  # "Row 12", or "Table 2, row 12" when the file has several tables
 
     @property
     def milestones(self) -> list[tuple[MilestoneDraft, str]]:
@@ -254,6 +255,9 @@ def import_preview(user: User, plan_import: PlanImport) -> ImportPreview:
         )
         for n, o in enumerate(draft.objectives)
     ]
+    several_tables = len({row.objective.source for row in rows}) > 1
+    for row in rows:
+        row.where = f"{row.objective.source}, row {row.objective.row}" if several_tables else f"Row {row.objective.row}"
     by_row: dict[int, PreviewRow] = {}
     for row in rows:
         by_row.setdefault(row.objective.row, row)
@@ -290,7 +294,7 @@ def import_preview(user: User, plan_import: PlanImport) -> ImportPreview:
         ],
         cost_total=sum(costs, Decimal(0)) if costs else None,
         file_errors=[e for e in file_errors if duplicate is None or not e.startswith("This file was imported")],
-        row_errors=[(row.anchor, f"Row {row.objective.row}: {error}") for row in rows for error in row.errors],
+        row_errors=[(row.anchor, f"{row.where}: {error}") for row in rows for error in row.errors],
         duplicate_of=duplicate,
         checked=bool(check),
     )

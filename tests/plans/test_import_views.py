@@ -518,3 +518,28 @@ def test_the_preview_shows_outcomes_and_milestone_leads(client, world):
     assert "Expected outcomes" in page
     assert "2. More reports to the police" in page
     assert "Sessions held – 31 Jan 2026 (Hertfordshire Constabulary)" in page
+
+
+def test_with_several_tables_a_faulty_row_is_named_by_its_table(client, world):
+    document = docx.Document()
+    for number, rows in enumerate(
+        [
+            [("1.1", "Reduce repeat victims", "Police")],
+            [("2.1", "Divert young people", "Police"), ("2.2", "", "Council")],
+        ]
+    ):
+        document.add_heading(f"Priority {number + 1}", level=2)
+        table = document.add_table(rows=1, cols=3)
+        for cell, heading in zip(table.rows[0].cells, ["Ref", "Objective", "Lead"], strict=True):
+            cell.text = heading
+        for ref, title, lead in rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = ref, title, lead
+    out = io.BytesIO()
+    document.save(out)
+    client.force_login(world.users["coordinator"])
+    preview = _through_mapping(client, _start(client, out.getvalue(), "two-tables.docx", DOCX))
+    errors = preview.context["preview"].row_errors
+    assert errors
+    assert all(message.startswith("Table 2, row 3: ") for _, message in errors)
+    assert "Table 2, row 3: " in preview.content.decode()
