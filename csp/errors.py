@@ -91,8 +91,8 @@ class RequestSizeLimitMiddleware:
     def __call__(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
-            # A file upload (evidence): the file's own limit is checked by its service.
-            limit += settings.CSP_EVIDENCE_MAX_BYTES
+            # A file upload (evidence, a plan to import): the file's own limit is checked by its service.
+            limit += max(settings.CSP_EVIDENCE_MAX_BYTES, settings.CSP_IMPORT_MAX_BYTES)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -710,3 +710,44 @@ class UpdateEvidence(ArchivableModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+def plan_import_path(plan_import: PlanImport, filename: str) -> str:
+    """A random stored name under the partnership's folder; the uploader's file name is kept on the row."""
+    return f"imports/{plan_import.partnership_id}/{uuid.uuid4().hex}"
+
+
+class PlanImport(TimeStampedModel):
+    """A plan document a coordinator uploaded to import: its tables, the column mapping, and the plan it became.
+
+    Nothing is written to plans until the import is confirmed; the row (and its history) stays afterwards
+    as the record of where the plan came from.
+    """
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        MAPPED = "mapped", "Columns checked"
+        IMPORTED = "imported", "Imported"
+        ABANDONED = "abandoned", "Abandoned"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plan_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=plan_import_path, max_length=300)
+    filename = models.CharField(max_length=255, help_text="The name the file had on the uploader's computer.")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    title = models.CharField(max_length=300, blank=True, help_text="The plan's title, if the uploader gave one.")
+    tables = models.JSONField(default=list, help_text="The file's tables as cell text (drafts.RawTable).")
+    mappings = models.JSONField(default=list, help_text="What each column holds (drafts.TableMapping).")
+    check_result = models.JSONField(
+        default=dict, help_text="The last dry run with these mappings: counts, errors, duplicate plan id."
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.UPLOADED)
+    plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename

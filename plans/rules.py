@@ -19,7 +19,7 @@ from django.utils import timezone
 from csp.models import ReportingPeriod
 from priorities.models import Priority
 
-from .models import Milestone, Objective, Plan
+from .models import LeadKind, Milestone, Objective, Plan
 
 
 @dataclass(frozen=True)
@@ -201,11 +201,20 @@ def lead_label(lead) -> str:
     'Mark Smith, Community Safety Manager (SBC) — reporting officer'. The job title is the one written in
     the plan (`lead.job_title`), never the person's current one.
     """
-    who = ", ".join(part for part in (lead.person.name if lead.person_id else "", lead.job_title) if part)
-    bodies = [str(body) for body in (lead.agency, lead.group) if body is not None]
+    return lead_words(
+        person_name=lead.person.name if lead.person_id else "",
+        job_title=lead.job_title,
+        bodies=[str(body) for body in (lead.agency, lead.group) if body is not None],
+        kind=lead.kind,
+    )
+
+
+def lead_words(*, person_name: str, job_title: str, bodies: list[str], kind: str = "") -> str:
+    """`lead_label`'s wording from the parts alone, for leads not stored yet (an import's preview)."""
+    who = ", ".join(part for part in (person_name, job_title) if part)
     label = f"{who} ({', '.join(bodies)})" if who and bodies else who or ", ".join(bodies)
-    if lead.kind and lead.kind != lead.Kind.LEAD:
-        label = f"{label} — {lead.get_kind_display().lower()}"
+    if kind and kind != LeadKind.LEAD:
+        label = f"{label} — {dict(LeadKind.choices).get(kind, kind).lower()}"
     return label
 
 

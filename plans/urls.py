@@ -6,6 +6,7 @@ from .views import browse, editor
 from .views import escalations as escalation_views
 from .views import evidence as evidence_views
 from .views import export as export_views
+from .views import importing as import_views
 from .views import inbox as inbox_views
 from .views import leads as lead_views
 from .views import meetings as meeting_views
@@ -56,6 +57,11 @@ urlpatterns = [
     path("objectives/<int:objective_pk>/move/", editor.ObjectiveMoveView.as_view(), name="objective_move"),
     path("objectives/<int:objective_pk>/strike/", editor.ObjectiveStrikeView.as_view(), name="objective_strike"),
     path("objectives/<int:objective_pk>/archive/", editor.ObjectiveArchiveView.as_view(), name="objective_archive"),
+    # Importing a plan from Word or Excel (coordinators).
+    path("import/", import_views.ImportStartView.as_view(), name="import_start"),
+    path("import/<int:pk>/columns/", import_views.ImportColumnsView.as_view(), name="import_columns"),
+    path("import/<int:pk>/preview/", import_views.ImportPreviewView.as_view(), name="import_preview"),
+    path("import/<int:pk>/confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"),
     path("escalations/", escalation_views.EscalationListView.as_view(), name="escalation_list"),
     path("escalations/<int:pk>/resolve/", escalation_views.EscalationResolveView.as_view(), name="escalation_resolve"),
 ]

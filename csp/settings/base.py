@@ -262,6 +262,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CSP_MAX_REQUEST_BYTES", default=2_621_440
 # Largest evidence file a lead officer may attach to an update (bytes); a file upload's request may
 # be this much larger than the limit above.
 CSP_EVIDENCE_MAX_BYTES = env.int("CSP_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Largest plan document (.docx / .xlsx) a coordinator may upload to import (bytes); likewise allowed through.
+CSP_IMPORT_MAX_BYTES = env.int("CSP_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import docx
 from defusedxml import ElementTree as SafeElementTree
+from django.conf import settings
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
@@ -43,7 +44,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from .drafts import ImportFileError, RawTable
 
 MB = 1024 * 1024
-MAX_FILE_BYTES = 20 * MB
+MAX_FILE_BYTES = settings.CSP_IMPORT_MAX_BYTES  # 20 MB unless the deployment says otherwise
 MAX_UNPACKED_BYTES = 100 * MB  # all parts of the zip together, once unpacked
 MAX_RATIO = 100  # a part may unpack to at most 100 times its packed size...
 RATIO_FLOOR = 1 * MB  # ...once it unpacks to more than this (tiny parts compress well and harm nothing)

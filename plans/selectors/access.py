@@ -32,6 +32,7 @@ from ..models import (
     Milestone,
     Objective,
     Plan,
+    PlanImport,
     QuarterlyUpdate,
     Section,
     UpdateEvidence,
@@ -317,3 +318,16 @@ def access_evidence(user: User, pk: int) -> UpdateEvidence:
     return get_object_or_404(
         evidence_visible_to(user).select_related("update__objective__plan__partnership", "update__period"), pk=pk
     )
+
+
+def plan_imports_visible_to(user: User) -> QuerySet[PlanImport]:
+    """Plan imports (uploaded plan documents) of the user's partnerships."""
+    return PlanImport.objects.filter(partnership__in=partnership_ids_visible_to(user))
+
+
+def access_plan_import(user: User, pk: int) -> PlanImport:
+    """An import the user's partnership made (else 404), which only its coordinators may go on with (else 403)."""
+    plan_import = get_object_or_404(plan_imports_visible_to(user).select_related("partnership"), pk=pk)
+    if not can_change_plan_content(user, plan_import.partnership_id):
+        _refuse("Only a coordinator of this partnership can import its plans.")
+    return plan_import
