@@ -69,7 +69,8 @@ AGENCY_WORDS = {
     "housing", "service", "services", "team", "teams", "authority", "authorities", "hospital", "ambulance",
     "agency", "agencies", "partners", "department", "directorate", "unit", "crc", "nps", "cab", "college",
     "university", "school", "schools", "association", "centre", "center", "charity", "ltd", "limited",
-    "standards", "commission", "office",
+    "standards", "commission", "office", "homes", "homeless", "support", "haven", "refuge", "aid", "project",
+    "projects", "foundation", "society", "solutions", "watch", "church", "churches", "clinic", "practice",
 }  # fmt: skip
 GROUP_WORDS = {
     "group", "groups", "board", "partnership", "forum", "panel", "committee", "network", "odg", "jag", "rag",

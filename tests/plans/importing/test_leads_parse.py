@@ -130,6 +130,11 @@ HASTINGS = [
 
 # Other plans' habits the issue names.
 OTHER = [
+    # Voluntary bodies named without an agency word of the statutory kind (homes, support, haven...).
+    ("North Herts Homes", [lead(org="North Herts Homes")]),
+    ("Victim Support", [lead(org="Victim Support")]),
+    ("Stevenage Haven\nFrankie Packard", [lead("Frankie Packard", org="Stevenage Haven")]),
+    ("Jane Smith, Victim Support", [lead("Jane Smith", org="Victim Support")]),
     (
         "Organisation: Anytown District Council / Jobholder title: Licensing Manager / Reporting officer: Sam Patel",
         [lead(title="Licensing Manager", org="Anytown District Council"), lead("Sam Patel", kind="reporting")],
