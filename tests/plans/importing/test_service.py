@@ -517,3 +517,14 @@ def test_new_priorities_are_numbered_in_the_order_an_objective_lists_them(partne
         "Alcohol",
         "Antisocial behaviour",
     ]
+
+
+def test_a_refused_row_of_a_plan_in_several_tables_names_its_table(partnership, coordinator):
+    draft = full_draft()
+    draft.objectives[2].source = "Table 2"
+    draft.objectives[2].row = 2
+    draft.objectives[2].ref = "1.1"
+
+    result = plan_import(user=coordinator, partnership=partnership, draft=draft)
+
+    assert result.errors == ["Row 2 of Table 2: Another objective of this plan has this reference"]
