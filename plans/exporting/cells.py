@@ -74,14 +74,11 @@ def milestone_lead_line(milestone: Milestone) -> str:
 
 
 def priority_titles(objective: Objective) -> list[str]:
-    """The priority of the objective's section first, then the objective's own other priorities."""
-    titles = []
+    """The priority of the objective's section first, then the objective's own other priorities in the
+    partnership's order (an import numbers new priorities to keep that order: `plans.services.importing`)."""
     section_priority = objective.section.priority if objective.section else None
-    if section_priority is not None:
-        titles.append(section_priority.title)
-    for priority in objective.priorities.all():
-        if priority.title not in titles:
-            titles.append(priority.title)
+    titles = [section_priority.title] if section_priority is not None else []
+    titles += [priority.title for priority in objective.priorities.all() if priority.title not in titles]
     return titles
 
 

@@ -31,7 +31,9 @@ COLUMNS = [
 ]
 MARGIN = Mm(15)
 CELL_TEXT = Pt(9)
-BULLET = "List Bullet"
+# The id of the default template's "List Bullet" style, set on paragraphs directly: python-docx's lookup by
+# style name searches the styles part every time (over a third of the time of a 100-objective plan).
+BULLET = "ListBullet"
 
 
 def _day(date: dt.date) -> str:
@@ -47,15 +49,16 @@ def _money(*, amount: Decimal | None, text: str) -> str:
     return text or (f"£{amount:,.2f}" if amount is not None else "")
 
 
-def _write_lines(cell: _Cell, lines: list[str], *, style: str | None = None, bold_first: bool = False) -> None:
+def _write_lines(cell: _Cell, lines: list[str], *, style_id: str | None = None, bold_first: bool = False) -> None:
     """Lines as paragraphs of a cell (the cell's own empty first paragraph used for the first)."""
     for index, line in enumerate(lines):
         paragraph = cell.paragraphs[0] if index == 0 and not cell.paragraphs[0].text else cell.add_paragraph()
-        if style:
-            paragraph.style = style
+        if style_id:
+            paragraph._p.style = style_id
         run = paragraph.add_run(xml_text(line))
         run.font.size = CELL_TEXT
-        run.bold = bold_first and index == 0
+        if bold_first and index == 0:
+            run.bold = True
 
 
 def _repeat_as_header(row: _Row) -> None:
@@ -100,13 +103,13 @@ def _objective_row(row: _Row, objective: Objective) -> None:
         struck_on = f" on {_day(objective.struck_on)}" if objective.struck_on else ""
         aim_lines.append(f"Struck from the plan{struck_on}: {objective.struck_reason}")
     _write_lines(aim, aim_lines, bold_first=True)
-    _write_lines(aim, [action.text for action in objective.actions.all()], style=BULLET)
+    _write_lines(aim, [action.text for action in objective.actions.all()], style_id=BULLET)
     _write_lines(lead, objective_lead_labels(objective))
     _write_lines(when, [_when(due_date=objective.due_date, due_text=objective.due_text)])
     cost = _money(amount=objective.cost_amount, text=objective.cost_text)
     _write_lines(resources, objective.resource_list + ([f"Cost: {cost}"] if cost else []))
     _write_lines(outcomes, [f"{outcome.number}. {outcome.text}" for outcome in objective.outcomes.all()])
-    _write_lines(milestones, [milestone_line(milestone) for milestone in objective.milestones.all()], style=BULLET)
+    _write_lines(milestones, [milestone_line(milestone) for milestone in objective.milestones.all()], style_id=BULLET)
 
 
 def _section_table(document, objectives: list[Objective]) -> None:
@@ -170,7 +173,8 @@ def export_plan_docx(plan: Plan) -> bytes:
     objectives = list(objectives_for_export(plan))
     for section, items in groupby(objectives, key=lambda objective: objective.section):
         document.add_heading(xml_text(str(section)) if section else "Objectives", level=1)
-        if section is not None and section.priority is not None:
+        # The priority is named unless the heading already does ("1 Domestic abuse" for "Domestic abuse").
+        if section is not None and section.priority is not None and section.priority.title != section.title:
             document.add_paragraph(xml_text(f"Priority: {section.priority}"))
         _section_table(document, list(items))
     if not objectives:

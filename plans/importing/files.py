@@ -55,6 +55,8 @@ MAX_SHEET_CELLS = 1_000_000  # cells in all worksheets' XML (empty formatted one
 # parts but its worksheets, which are read row by row). A 100-page plan has some 300,000; a million
 # takes python-docx about 250 MB and seconds, so a small file packed with paragraphs cannot exhaust a worker.
 MAX_XML_ELEMENTS = 1_000_000
+# Elements of the streamed parts (worksheets, shared strings): a cell is 2-4 elements.
+MAX_STREAMED_ELEMENTS = 4 * MAX_SHEET_CELLS
 HEADINGS_KEPT = 5  # headings remembered before each Word table...
 HEADINGS_LOOK_BACK = 30  # ...looked for among the last 30 paragraphs before it
 
@@ -75,6 +77,9 @@ OLD_OFFICE = "The file is in an old Office format; save it as .docx or .xlsx and
 PASSWORD = "The file is password-protected; remove the password, save it and upload it again"
 MACROS = "The file contains macros; save it as a Word document (.docx) or Excel workbook (.xlsx) without macros"
 DAMAGED = "The file is damaged and cannot be opened"
+STRICT = (
+    "The file is saved as Strict Open XML; save it again as an ordinary Word document (.docx) or Excel workbook (.xlsx)"
+)
 UNPACKS_TOO_LARGE = "The file unpacks to more than {mb} MB, so it will not be opened"
 TOO_COMPRESSED = "The file is packed far more tightly than a real document, so it will not be opened"
 TOO_MANY_PARTS = "The file has too many parts to be a plan, so it will not be opened"
@@ -96,6 +101,7 @@ _CHUNK = 64 * 1024
 _DECLARATION = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 _SHEET_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_STRICT_ROOT = b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 _WORD_MAIN = "wordprocessingml.document.main+xml"
 _EXCEL_MAIN = "spreadsheetml.sheet.main+xml"
 
@@ -130,6 +136,8 @@ def read_upload(upload, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
 
 def check_signature(data: bytes) -> None:
     """Refuses a PDF, an old binary or password-protected Office file, and anything that is not a zip."""
+    if data.startswith(_ZIP_SIGNATURES):
+        return
     if b"%PDF-" in data[:1024]:  # PDF readers accept up to 1 KB before the header
         raise ImportFileError(PDF)
     if data.startswith(_CFB_SIGNATURE):
@@ -141,8 +149,7 @@ def check_signature(data: bytes) -> None:
         if _utf16("Workbook") in data or _utf16("Book") in data:
             raise ImportFileError(OLD_EXCEL)
         raise ImportFileError(OLD_OFFICE)
-    if not data.startswith(_ZIP_SIGNATURES):
-        raise ImportFileError(NOT_OFFICE)
+    raise ImportFileError(NOT_OFFICE)
 
 
 def open_zip(
@@ -205,52 +212,54 @@ def _iter_part(
 class PackageFacts:
     kind: str | None  # WORD, EXCEL or None (a zip of something else)
     sheet_cells: int  # cell elements in worksheet XML and shared strings
-    elements: int  # XML elements in the other XML parts
+    elements: int  # XML elements in the other XML parts (built whole by the libraries)
 
 
 def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> PackageFacts:
-    """Refuses macros and XML declarations; every XML part is read once, in bounded chunks."""
+    """Refuses macros and XML declarations; every part a library would parse as XML is read once, in chunks.
+
+    Which parts are XML comes from the package's content types (what the libraries go by), not the names.
+    """
     members = archive.infolist()
     for info in members:
         if info.filename.lower().rsplit("/", 1)[-1] in ("vbaproject.bin", "vbadata.xml"):
             raise ImportFileError(MACROS)
     budget = [max_unpacked]
-    content_types = ""
-    sheet_cells = elements = 0
-    for info in members:
-        name = info.filename.lower()
-        if not (name.endswith(".xml") or name.endswith(".rels")):
-            continue
-        # Worksheets and the shared strings are read as a stream (a row, a string at a time): their
-        # cells and strings are counted; every other part is built whole, so its elements are counted.
-        counted = _SHEET_CELL if name.startswith("xl/worksheets/") else None
-        counted = _SHARED_STRING if name == "xl/sharedstrings.xml" else counted
-        keep = name == "[content_types].xml"
-        kept: list[bytes] = []
-        carry = b""
-        for chunk in _iter_part(archive, info, budget=budget, max_unpacked=max_unpacked):
-            if keep:
-                kept.append(chunk)
-            buffer = carry + chunk
-            cut = buffer.rfind(b"<")
-            if cut <= 0:
-                cut = len(buffer) if len(buffer) > 256 else 0
-            scanned, carry = buffer[:cut], buffer[cut:]
-            found = _scan(scanned, counted)
-            if counted is None:
-                elements += found
-            else:
-                sheet_cells += found
-        found = _scan(carry, counted)
-        if counted is None:
-            elements += found
-        else:
-            sheet_cells += found
-        if keep:
-            content_types = b"".join(kept)
-    kinds = _content_types(content_types)
+    manifest = next((info for info in members if info.filename.lower() == "[content_types].xml"), None)
+    if manifest is None:
+        raise ImportFileError(NOT_OFFICE)
+    _, types = _read_xml_part(archive, manifest, budget=budget, max_unpacked=max_unpacked, counted=None, keep=True)
+    defaults, overrides = _content_types(types)
+    kinds = [*defaults.values(), *overrides.values()]
     if any("macro" in kind or "vbaproject" in kind for kind in kinds):
         raise ImportFileError(MACROS)
+    sheet_cells = elements = streamed = 0
+    for info in members:
+        if info is manifest:
+            continue
+        name = info.filename.lower()
+        kind = overrides.get("/" + name.lstrip("/")) or defaults.get(name.rsplit(".", 1)[-1] if "." in name else "")
+        if kind is None:
+            if not name.endswith((".xml", ".rels")):
+                continue
+        elif not kind.endswith("xml") or kind.startswith("image/"):
+            continue  # pictures, embedded files: kept as bytes, never parsed
+        # Worksheets and the shared strings are read as a stream (a row, a string at a time): their
+        # cells and strings are counted; every other part is built whole, so its elements are counted.
+        kind = kind or ""
+        counted = _SHEET_CELL if "spreadsheetml.worksheet" in kind else None
+        counted = _SHARED_STRING if "spreadsheetml.sharedstrings" in kind else counted
+        root_rels = name == "_rels/.rels"
+        (found, tags), kept = _read_xml_part(
+            archive, info, budget=budget, max_unpacked=max_unpacked, counted=counted, keep=root_rels
+        )
+        if root_rels and _STRICT_ROOT in kept:  # the package's main relationship, in Strict's namespace
+            raise ImportFileError(STRICT)
+        if counted is None:
+            elements += tags
+        else:
+            sheet_cells += found
+            streamed += tags
     package_kinds = set()
     if any(_WORD_MAIN in kind for kind in kinds):
         package_kinds.add(WORD)
@@ -258,31 +267,57 @@ def check_parts(archive: zipfile.ZipFile, *, max_unpacked: int = MAX_UNPACKED_BY
         package_kinds.add(EXCEL)
     if sheet_cells > MAX_SHEET_CELLS:
         raise ImportFileError(TOO_MANY_CELLS.format(cells=MAX_SHEET_CELLS))
-    if elements > MAX_XML_ELEMENTS:
+    if elements > MAX_XML_ELEMENTS or streamed > MAX_STREAMED_ELEMENTS:
         raise ImportFileError(TOO_COMPLEX)
     kind = package_kinds.pop() if len(package_kinds) == 1 else None
     return PackageFacts(kind=kind, sheet_cells=sheet_cells, elements=elements)
 
 
-def _scan(text: bytes, counted: re.Pattern | None) -> int:
-    """Refuses DOCTYPE / ENTITY declarations; returns how many `counted` elements (or any start tags) `text` has."""
+def _read_xml_part(
+    archive, info, *, budget: list[int], max_unpacked: int, counted: re.Pattern | None, keep: bool = False
+) -> tuple[tuple[int, int], bytes]:
+    """Scans a part for declarations chunk by chunk: ((`counted` elements, all elements), the bytes when `keep`)."""
+    kept: list[bytes] = []
+    carry = b""
+    found = tags = 0
+    for chunk in _iter_part(archive, info, budget=budget, max_unpacked=max_unpacked):
+        if keep:
+            kept.append(chunk)
+        buffer = carry + chunk
+        cut = buffer.rfind(b"<")  # a tag cut by the chunk's end is scanned with the next chunk
+        if cut <= 0:
+            cut = len(buffer) if len(buffer) > 256 else 0
+        scanned, carry = buffer[:cut], buffer[cut:]
+        more, more_tags = _scan(scanned, counted)
+        found, tags = found + more, tags + more_tags
+    more, more_tags = _scan(carry, counted)
+    return (found + more, tags + more_tags), b"".join(kept)
+
+
+def _scan(text: bytes, counted: re.Pattern | None) -> tuple[int, int]:
+    """Refuses DOCTYPE / ENTITY declarations; (how many `counted` elements, how many elements) `text` has."""
     if b"\x00" in text:  # UTF-16 or UTF-32: the ASCII of the markup with the zero bytes taken out
         text = text.replace(b"\x00", b"")
     if _DECLARATION.search(text):
         raise ImportFileError(XML_DECLARATIONS)
-    if counted is not None:
-        return len(counted.findall(text))
-    return text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
+    tags = text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
+    return (len(counted.findall(text)) if counted is not None else 0), tags
 
 
-def _content_types(data: bytes) -> list[str]:
-    if not data:
-        raise ImportFileError(NOT_OFFICE)
+def _content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """The package's content types: (by extension, by part name), lower case."""
     try:
         root = SafeElementTree.fromstring(data)
     except Exception as exc:  # defusedxml refuses declarations; anything else is a broken part
         raise ImportFileError(DAMAGED) from exc
-    return [element.get("ContentType", "").lower() for element in root.iter() if element.get("ContentType")]
+    defaults, overrides = {}, {}
+    for element in root.iter():
+        kind = (element.get("ContentType") or "").lower()
+        if element.tag.endswith("Default") and element.get("Extension"):
+            defaults[element.get("Extension").lower()] = kind
+        elif element.tag.endswith("Override") and element.get("PartName"):
+            overrides["/" + element.get("PartName").lower().lstrip("/")] = kind
+    return defaults, overrides
 
 
 def checked_package(upload, *, filename: str) -> tuple[str, bytes]:
@@ -619,8 +654,8 @@ def _cell_text(tc, styles: _Styles) -> str:
                 line = " | ".join(cell.replace("\n", " ") for cell in row if cell)
                 if line:
                     lines.append(line)
-    while lines and not lines[0]:
-        lines.pop(0)
+    # Empty lines at the start stay, as in a workbook's cells: in line-matched cells (milestone dates
+    # and leads, see layout.py) an empty first line says the first milestone has no date or lead.
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines)

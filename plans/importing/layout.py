@@ -16,7 +16,8 @@ Real plans' free-form lead cells are read by the heuristics of `leads.parse_lead
 What the export writes in each cell (`plans.exporting`), so the importer reads back the same values:
 
 - Priority: the title of the priority of the objective's section, then the titles of the objective's
-  own other priorities, one per line (usually one line; empty when it addresses "all priorities").
+  own other priorities in the partnership's priority order, one per line (usually one line; empty
+  when it addresses "all priorities").
 - Section: the section's title (its number is not written). Theme, Ref, Objective, Resources, Target
   and indicator: the field as stored.
 - By when and Milestone dates (`format_due`): the date as written (`due_text`) when there is one, else
@@ -32,9 +33,11 @@ What the export writes in each cell (`plans.exporting`), so the importer reads b
 - Milestones: one per line (a line break inside a milestone's text or date is written as a space, so
   the lines stay matched). Milestone leads: a milestone's leads on its line, joined by
   `MILESTONE_LEADS_SEPARATOR` (" | "); the milestone's lead text as a job-title lead when it has no
-  structured lead; an empty line when it has none.
+  structured lead; an empty line when it has none. An empty first line matters, so the reader keeps
+  a cell's leading line breaks (`files.cell_text`).
 - Organisations, groups and people are written by their full names (`Agency.name`, not the short name).
-- Every cell is text (a value starting with "=" stays text, never a formula).
+- Every cell is text (a value starting with "=" stays text, never a formula); control characters XML
+  cannot hold are written as spaces.
 
 About: Title; Period (the period as written, "2014/15"); Period start and Period end (ISO dates);
 Partnership (its name).

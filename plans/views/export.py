@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.views import View
 
@@ -38,4 +39,6 @@ class PlanExportView(LoginRequiredMixin, View):
         make, content_type = EXPORTS[chosen]
         response = HttpResponse(make(plan), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{export_filename(plan.title, chosen)}"'
+        # A partnership's plan, as the stored files are served (csp.storage): kept by no shared cache.
+        patch_cache_control(response, private=True, no_store=True)
         return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -129,6 +131,32 @@ def test_an_upload_with_bad_rows_lists_them_and_saves_nothing(indicator, make_me
     page = response.content.decode()
     assert "nothing was saved" in page
     assert "Row 3: no indicator &#x27;NOPE&#x27; in this partnership" in page
+    assert not IndicatorReading.objects.exists()
+
+
+def test_a_hostile_workbook_is_refused_on_the_page_with_the_shared_rule_and_saves_nothing(
+    indicator, make_member, client
+):
+    client.force_login(make_member(indicator.partnership, "analyst"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # what a macro-enabled workbook renamed .xlsx holds
+        archive.writestr(
+            "[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+        )
+        archive.writestr("xl/vbaProject.bin", b"macro")
+    upload = SimpleUploadedFile("readings.xlsx", buffer.getvalue())
+    response = client.post(reverse("indicators:upload"), {"partnership": indicator.partnership_id, "file": upload})
+    assert response.status_code == 400
+    assert "The file contains macros" in response.content.decode()
+    assert not IndicatorReading.objects.exists()
+
+
+def test_a_file_over_2_mb_is_refused_beside_the_field(indicator, make_member, client):
+    client.force_login(make_member(indicator.partnership, "analyst"))
+    upload = SimpleUploadedFile("readings.csv", b"x" * (2 * 1024 * 1024 + 1), content_type="text/csv")
+    response = client.post(reverse("indicators:upload"), {"partnership": indicator.partnership_id, "file": upload})
+    assert response.status_code == 400
+    assert "The file is larger than 2 MB" in response.content.decode()
     assert not IndicatorReading.objects.exists()
 
 

@@ -53,7 +53,15 @@ def test_title_and_section_headings_in_order():
     ]
     texts = [p.text for p in document.paragraphs]
     assert "Stevenage Community Safety Partnership. 2014/15: 1 April 2014 to 31 March 2015." in texts
-    assert "Priority: 1 Domestic abuse" in texts
+    assert not [text for text in texts if text.startswith("Priority:")]  # the headings name them already
+
+
+def test_a_section_named_otherwise_names_its_priority():
+    world = small_plan()
+    world.first.section.title = "Keeping people safe at home"
+    world.first.section.save()
+    texts = [p.text for p in _document(world.plan).paragraphs]
+    assert texts[texts.index("1 Keeping people safe at home") + 1] == "Priority: 1 Domestic abuse"
 
 
 def test_one_table_per_section_with_a_repeated_header_row():

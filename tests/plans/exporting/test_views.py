@@ -67,6 +67,7 @@ def test_who_may_download(client, world, role, fmt):
     if response.status_code == 200:
         assert response["Content-Type"] == CONTENT_TYPES[fmt]
         assert response["Content-Disposition"] == f'attachment; filename="action-plan-201415.{fmt}"'
+        assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
 
 
 def test_the_download_is_the_export(client, world):
@@ -121,3 +122,11 @@ def test_queries_do_not_grow_with_the_objectives(client, world, django_assert_ma
     world.login(client, "viewer")
     with django_assert_max_num_queries(15):
         assert client.get(_url(world.plan, fmt)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["coordinator", "viewer"])
+def test_the_plan_page_offers_both_downloads(client, world, role):
+    world.login(client, role)
+    page = client.get(reverse("plans:plan_detail", args=[world.plan.pk])).text
+    for fmt, label in (("xlsx", "Download as Excel"), ("docx", "Download as Word")):
+        assert f'href="{_url(world.plan, fmt)}" download>{label}</a>' in page

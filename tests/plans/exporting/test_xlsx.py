@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from plans.exporting import export_plan_xlsx
 from plans.importing.layout import ABOUT_ROWS, EXPORT_COLUMNS
-from tests.factories import PlanFactory
+from tests.factories import PlanFactory, PriorityFactory
 
 from .small_plan import plan_with_objectives, small_plan
 
@@ -142,3 +142,13 @@ def test_queries_do_not_grow_with_the_objectives(django_assert_max_num_queries, 
     plan = plan_with_objectives(count)
     with django_assert_max_num_queries(10):
         export_plan_xlsx(plan)
+
+
+def test_the_section_priority_comes_first_then_the_objective_own_in_priority_order():
+    world = small_plan()
+    partnership = world.plan.partnership
+    zebra = PriorityFactory(partnership=partnership, title="Youth offending", position=0)
+    alpha = PriorityFactory(partnership=partnership, title="arson", position=9)
+    world.first.priorities.add(zebra, alpha)
+    first = _rows(_workbook(world.plan)["Plan"])[0]
+    assert first["priority"] == "Domestic abuse\nYouth offending\nASB, criminal damage\narson"

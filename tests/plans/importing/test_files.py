@@ -513,7 +513,8 @@ def test_word_tables_are_read_with_bullets_merges_headings_and_nested_tables():
         ["Objective", "Actions", "Lead", "By when"],
         ["Reduce repeat victims", "Work with partners:\n• Set up MARAC\n• Train staff", "Police", "March 2015"],
         ["Spans two columns", "Spans two columns", "Police", ""],
-        ["Third objective", "Milestone | Date\nLaunch | June 2014", "Police", ""],
+        # the cell's own (empty) first paragraph, then the nested table's rows
+        ["Third objective", "\nMilestone | Date\nLaunch | June 2014", "Police", ""],
     ]
     assert first.row_numbers == [1, 2, 3, 4]
     assert second.source == "Table 2"
@@ -613,7 +614,18 @@ def test_a_workbook_of_more_than_a_million_shared_strings_is_refused_before_open
     strings = (
         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si/>" * 1_000_001 + b"</sst>"
     )
-    data = rezip(xlsx_bytes(), add={"xl/sharedStrings.xml": strings}, compression=zipfile.ZIP_STORED)
+    original = xlsx_bytes()
+    types = zipfile.ZipFile(io.BytesIO(original)).read("[Content_Types].xml")
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    data = rezip(
+        original,
+        replace={"[Content_Types].xml": types.replace(b"</Types>", override)},
+        add={"xl/sharedStrings.xml": strings},
+        compression=zipfile.ZIP_STORED,
+    )
     assert refused(data, "plan.xlsx") == files.TOO_MANY_CELLS.format(cells=1_000_000)
 
 
@@ -633,6 +645,7 @@ def test_docs_list_every_message():
         files.PASSWORD,
         files.MACROS,
         files.DAMAGED,
+        files.STRICT,
         files.UNPACKS_TOO_LARGE.format(mb=100),
         files.TOO_COMPRESSED,
         files.TOO_MANY_PARTS,
@@ -664,3 +677,71 @@ def test_a_merged_range_excel_never_writes_is_refused_as_damaged_not_an_error_pa
     assert b'ref="A1:A2"' in sheet
     data = rezip(data, replace={"xl/worksheets/sheet1.xml": sheet.replace(b'ref="A1:A2"', b'ref="A:A"')})
     assert refused(data, "plan.xlsx") == files.DAMAGED
+
+
+def test_xml_parts_are_found_by_their_content_type_not_their_name(libraries_untouched):
+    original = docx_bytes()
+    types = zipfile.ZipFile(io.BytesIO(original)).read("[Content_Types].xml")
+    types = types.replace(b"</Types>", b'<Override PartName="/word/custom.dat" ContentType="application/xml"/></Types>')
+    hostile = b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    data = rezip(original, replace={"[Content_Types].xml": types}, add={"word/custom.dat": hostile})
+    assert refused(data, "plan.docx") == files.XML_DECLARATIONS
+
+
+def test_a_picture_with_a_doctype_is_not_parsed_so_not_refused():
+    svg = b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd"><svg/>'
+    original = docx_bytes()
+    types = zipfile.ZipFile(io.BytesIO(original)).read("[Content_Types].xml")
+    types = types.replace(b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>')
+    data = rezip(original, replace={"[Content_Types].xml": types}, add={"word/media/image1.svg": svg})
+    assert read_tables(io.BytesIO(data), filename="plan.docx")[0].rows[1] == ["Reduce harm", "Police"]
+
+
+def test_a_word_cell_keeps_its_empty_first_line_as_a_workbook_cell_does():
+    def build(document):
+        table = document.add_table(rows=2, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "Milestones", "Milestone dates"
+        milestones = table.cell(1, 0)
+        milestones.text = "Agree the plan"
+        milestones.add_paragraph("Launch")
+        dates = table.cell(1, 1)  # the first milestone has no date
+        dates.add_paragraph("June 2014")
+        dates.add_paragraph("")
+
+    [table] = read_tables(io.BytesIO(docx_bytes(build)), filename="plan.docx")
+    assert table.rows[1] == ["Agree the plan\nLaunch", "\nJune 2014"]
+    assert files.cell_text("\nJune 2014\n") == "\nJune 2014"
+
+
+def _strict(data: bytes) -> bytes:
+    """The package as Word or Excel save it in "Strict Open XML" (ISO 29500 namespaces)."""
+    pairs = [
+        (
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+            b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        ),
+    ]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {}
+    for name in source.namelist():
+        content = source.read(name)
+        for old, new in pairs:
+            content = content.replace(old, new)
+        parts[name] = content
+    return rezip(data, replace=parts)
+
+
+@pytest.mark.parametrize(("build", "name"), [(xlsx_bytes, "plan.xlsx"), (docx_bytes, "plan.docx")])
+def test_a_strict_open_xml_file_is_refused_with_how_to_save_it(libraries_untouched, build, name):
+    assert refused(_strict(build()), name) == (
+        "The file is saved as Strict Open XML; save it again as an ordinary Word document (.docx) or Excel workbook"
+        " (.xlsx)"
+    )
