@@ -164,6 +164,11 @@ OTHER = [
         "Chief Inspector Eastbourne District (Sussex Police)",
         [lead(title="Chief Inspector Eastbourne District", org="Sussex Police")],
     ),
+    (
+        "David Brewer (E&N Herts NHS Trust)\nFrankie Packard (Stevenage Haven)",
+        [lead("David Brewer", org="E&N Herts NHS Trust"), lead("Frankie Packard", org="Stevenage Haven")],
+    ),
+    ("Sam Patel (Licensing Manager)", [lead("Sam Patel", "Licensing Manager")]),
     ("Licensing Manager; Police", [lead(title="Licensing Manager"), lead(org="Police")]),
     ("Night Time Economy Board", [lead(group="Night Time Economy Board")]),
     ("To be confirmed", [lead(title="To be confirmed")]),
