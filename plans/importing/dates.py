@@ -24,6 +24,7 @@ MONTHS = {
 } | {"sept": 9}
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_WITH_TIME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2})?$")  # an Excel date with a time
 _PREFIX = r"(?:(?:by|before|end of|end|due|the end of)\s+)?"
 _NUMERIC = re.compile(rf"^{_PREFIX}(?P<d>\d{{1,2}})[/.\-](?P<m>\d{{1,2}})[/.\-](?P<y>\d{{2}}|\d{{4}})\.?$", re.I)
 _DAY_MONTH_YEAR = re.compile(
@@ -53,6 +54,9 @@ def quarter_end(financial_year: int, quarter: int) -> dt.date:
 
 
 def _date_meant(text: str, financial_year: int | None) -> dt.date | None:
+    match = _ISO_WITH_TIME.match(text)
+    if match:
+        return dt.date.fromisoformat(match["date"])
     match = _NUMERIC.match(text)
     if match:
         return dt.date(_year(match["y"]), int(match["m"]), int(match["d"]))

@@ -69,7 +69,7 @@ AGENCY_WORDS = {
     "housing", "service", "services", "team", "teams", "authority", "authorities", "hospital", "ambulance",
     "agency", "agencies", "partners", "department", "directorate", "unit", "crc", "nps", "cab", "college",
     "university", "school", "schools", "association", "centre", "center", "charity", "ltd", "limited",
-    "standards", "commission", "office", "ccsu", "hbc", "sbc", "ehc",
+    "standards", "commission", "office",
 }  # fmt: skip
 GROUP_WORDS = {
     "group", "groups", "board", "partnership", "forum", "panel", "committee", "network", "odg", "jag", "rag",
@@ -213,6 +213,12 @@ def _one_lead(text: str, kind: str = "lead") -> LeadDraft:
         inner = paren["inner"].strip()
         part = "job_title" if any(_is_title_word(word) for word in inner.split()) else "organisation"
         return LeadDraft(kind=kind, person_name=paren["before"].strip(), **{part: inner})
+    head, comma, tail = text.rpartition(", ")
+    if comma and _has_body(tail) and _only_body(_one_lead(tail)):
+        lead = _one_lead(head, kind)
+        if not (lead.organisation or lead.group) and (lead.person_name or lead.job_title):
+            body = _body(tail)  # "Community Safety Manager, SBC", "Jane Smith, Stevenage Borough Council"
+            return replace(lead, organisation=body.organisation, group=body.group)
     named = _NAME_THEN_TITLE.match(text)
     if named and _is_person(named["name"]):
         rest = _one_lead(named["rest"], kind)
@@ -267,12 +273,11 @@ def _split_body(words: list[str], *, has_person: bool) -> tuple[list[str], list[
         return words, []  # words before a name are where the person works ("Stevenage Haven Frankie Packard")
     if not body_ends:
         return [], words
-    # An acronym first and plain words after ("SBC Licensing", "Police NW Liaison"): the acronym or first
-    # agency word is the organisation unless a later agency word closes a longer name ("E&N Herts NHS Trust").
-    end = body_ends[-1]
-    named_agency = [index for index in range(end) if _key(words[index]) in AGENCY_WORDS or _is_group_word(words[index])]
-    if named_agency and named_agency[-1] + 1 < end and len(named_agency) == 1 and named_agency[0] == 0:
-        end = 1
+    # A name closed by an agency or group word is the organisation ("E&N Herts NHS Trust", "Sussex Police",
+    # "Police Licensing team"); otherwise the words up to the first acronym or agency word ("SBC Licensing",
+    # "Police NW Liaison": the rest is a job title).
+    named = [index for index in range(run) if _key(words[index]) in AGENCY_WORDS or _is_group_word(words[index])]
+    end = named[-1] + 1 if named and named[-1] > 0 else body_ends[0]
     return words[:end], words[end:]
 
 
@@ -334,8 +339,9 @@ def _comma_parts(text: str) -> list[str]:
     return [text]
 
 
-def _segments(text: str) -> list[list[str]]:
-    """Blocks of lines (a blank line ends a block), each line split on ";" and " / "."""
+def _segments(text: str) -> list[list[list[str]]]:
+    """Blocks of entries (a blank line ends a block; a line holds entries separated by ";"), each entry
+    its " / " pieces."""
     blocks: list[list[str]] = [[]]
     for line in text.splitlines():
         line = line.strip().removeprefix("• ").strip()
@@ -345,10 +351,51 @@ def _segments(text: str) -> list[list[str]]:
             continue
         if blocks[-1] and re.match(r"(&|and\b|\()", line):
             line = f"{blocks[-1].pop()} {line}"  # "SBC Evert Robotham" / "& Sarah Brewerton": one line wrapped
-        for piece in re.split(r";\s*|\s+/\s+", line):
-            if piece.strip():
-                blocks[-1].append(piece.strip())
-    return [block for block in blocks if block]
+        blocks[-1].extend(entry.strip() for entry in line.split(";") if entry.strip())
+    return [[_pieces(entry) for entry in block] for block in blocks if block]
+
+
+def _pieces(entry: str) -> list[str]:
+    return [piece.strip() for piece in re.split(r"\s+/\s+", entry) if piece.strip()]
+
+
+def _filled(lead: LeadDraft) -> set[str]:
+    return {key for key in ("person_name", "job_title", "organisation", "group") if getattr(lead, key)}
+
+
+def _piece_leads(piece: str) -> list[LeadDraft]:
+    leads: list[LeadDraft] = []
+    for part, kind in _kind_parts(piece, "lead"):
+        for text in _comma_parts(part):
+            for sub in _and_parts(text):
+                lead = _one_lead(sub, kind)
+                before = leads[-1] if leads else None
+                if before and not (lead.organisation or lead.group) and kind == before.kind:
+                    lead = replace(lead, organisation=before.organisation, group=before.group)
+                leads.append(lead)
+    return leads
+
+
+def _entry_leads(pieces: list[str]) -> list[LeadDraft]:
+    """The leads of " / " pieces: pieces that each give one part of one lead are that lead
+    ("Jane Smith / Community Safety Manager / SBC"; "Sussex Police / Chief Inspector ...")."""
+    leads: list[LeadDraft] = []
+    last_single = False  # the last lead is the only lead of its piece
+    for piece in pieces:
+        found = _piece_leads(piece)
+        last = leads[-1] if leads else None
+        if (
+            last_single
+            and len(found) == 1
+            and last.kind == found[0].kind == "lead"
+            and not (_filled(last) & _filled(found[0]))
+        ):
+            for key in _filled(found[0]):
+                setattr(last, key, getattr(found[0], key))
+            continue
+        last_single = len(found) == 1
+        leads.extend(found)
+    return leads
 
 
 def _heuristic(text: str) -> list[LeadDraft]:
@@ -356,18 +403,9 @@ def _heuristic(text: str) -> list[LeadDraft]:
     for block in _segments(text):
         heading: LeadDraft | None = None  # a body-only line heading the person lines below it
         heading_used = False
-        for line in block:
-            line_leads: list[LeadDraft] = []
-            for part, kind in _kind_parts(line, "lead"):
-                for piece in _comma_parts(part):
-                    for sub in _and_parts(piece):
-                        lead = _one_lead(sub, kind)
-                        before = line_leads[-1] if line_leads else None
-                        if before and not (lead.organisation or lead.group) and kind == before.kind:
-                            lead = replace(lead, organisation=before.organisation, group=before.group)
-                        line_leads.append(lead)
-            body_only = len(line_leads) == 1 and _only_body(line_leads[0])
-            if body_only:
+        for pieces in block:
+            line_leads = _entry_leads(pieces)
+            if len(line_leads) == 1 and _only_body(line_leads[0]):
                 if heading is not None and not heading_used:
                     leads.append(heading)
                 heading, heading_used = line_leads[0], False

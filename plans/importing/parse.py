@@ -47,7 +47,7 @@ from .drafts import (
 )
 from .layout import ABOUT_SHEET, ACTION_MARKER, EXPORT_COLUMNS, MILESTONE_LEADS_SEPARATOR
 from .leads import parse_lead_cell
-from .recognise import HEADING_SEARCH_ROWS, REF_PATTERN, is_heading_row, normalise
+from .recognise import REF_PATTERN, is_heading_row, normalise
 
 NO_TITLE_COLUMN = "No column holds the objective: choose which column has the objectives' titles."
 NO_OBJECTIVES = "No objectives were found in the file."
@@ -365,7 +365,9 @@ def parse(tables: list[RawTable], mappings: list[TableMapping], *, title: str = 
     """The plan the tables describe, as drafts, with an error beside each faulty row."""
     draft = PlanDraft()
     about = next((_about(table) for table in tables if _is_about(table)), {})
-    headings = [heading for table in tables for heading in _headings_of(table)]
+    headings = [
+        heading for table, mapping in zip(tables, mappings, strict=True) for heading in _headings_of(table, mapping)
+    ]
     draft.title = about.get("Title") or title or next((h for h in headings if _is_document_title(h)), "")
     draft.period_label = about.get("Period") or _period(draft.title) or next(filter(None, map(_period, headings)), "")
     if not any("title" in mapping.columns for mapping in mappings):
@@ -405,13 +407,14 @@ def _read_table(
             _heading(spanning[0], place, sections, free_text=spanning[1])
     previous = rows[-1] if rows and mapping.header_row is None else None
     start = 0 if mapping.header_row is None else mapping.header_row + 1
+    header = None if mapping.header_row is None else table.rows[mapping.header_row]
     for index in range(start, len(table.rows)):
         row = table.rows[index]
-        if not any(cell.strip() for cell in row) or is_heading_row(row):
+        if not any(cell.strip() for cell in row) or is_heading_row(row, header):
             continue
         spanning = None if exported else _spanning_text(row, mapping.columns)
-        if spanning and _heading(spanning[0], place, sections, free_text=spanning[1]):
-            previous = None
+        if spanning and (_heading(spanning[0], place, sections, free_text=spanning[1]) or spanning[1]):
+            previous = None  # a heading, or a note across the table ("Lead Agency: Police"): not an objective
             continue
         cells = _cells(row, mapping.columns)
         if not exported and _continues(cells, previous):
@@ -469,12 +472,10 @@ def _tagged_priorities(objectives: list[ObjectiveDraft], listed: dict[str, str])
         objective.priority = "\n".join(dict.fromkeys(lines))
 
 
-def _headings_of(table: RawTable) -> list[str]:
+def _headings_of(table: RawTable, mapping: TableMapping) -> list[str]:
     """The headings before a table and the lone texts in the rows above its heading row (a sheet's title)."""
     texts = list(table.headings_before)
-    for row in table.rows[:HEADING_SEARCH_ROWS]:
-        if is_heading_row(row):
-            break
+    for row in table.rows[: mapping.header_row or 0]:
         filled = list(dict.fromkeys(cell.strip() for cell in row if cell.strip()))
         if len(filled) == 1:
             texts.append(filled[0])

@@ -107,10 +107,22 @@ def _heading_key(text: str) -> str | None:
     return None
 
 
-def is_heading_row(row: list[str]) -> bool:
-    """Every non-empty cell is a heading (a second heading row such as "Quarter 1 | Quarter 2", a repeat)."""
-    cells = [cell for cell in row if cell.strip()]
-    return bool(cells) and all(_heading_key(cell) is not None for cell in cells)
+def is_heading_row(row: list[str], header: list[str] | None = None) -> bool:
+    """A heading row again: the heading row repeated (on a new page), or a second heading row of short
+    headings, repeating some of the first (merged down) or naming three or more ("Quarter 1 | ... | Quarter 4").
+    A row of one or two cells continued from the row above ("Q3", "Update: meeting held") is not one."""
+    header = header or []
+    cells = [(index, cell.strip()) for index, cell in enumerate(row) if cell.strip()]
+    repeated = [index < len(header) and text == header[index].strip() for index, text in cells]
+    if not cells:
+        return False
+    if all(repeated):
+        return True
+    short_headings = all(
+        same or (len(text.split()) <= 4 and _heading_key(text) is not None)
+        for same, (_, text) in zip(repeated, cells, strict=True)
+    )
+    return short_headings and (any(repeated) or len(cells) >= 3)
 
 
 def _score(row: list[str]) -> int:

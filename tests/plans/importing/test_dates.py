@@ -23,6 +23,7 @@ from plans.importing.dates import parse_due, parse_money, quarter_end
         ("31/03/2015", (dt.date(2015, 3, 31), "31/03/2015")),
         ("31.3.15", (dt.date(2015, 3, 31), "31.3.15")),
         ("2015-03-31", (dt.date(2015, 3, 31), "")),
+        ("2015-03-31 14:30", (dt.date(2015, 3, 31), "2015-03-31 14:30")),
         ("31 March 2015", (dt.date(2015, 3, 31), "31 March 2015")),
         ("1st April 2014", (dt.date(2014, 4, 1), "1st April 2014")),
         ("Mar-15", (dt.date(2015, 3, 31), "Mar-15")),

@@ -54,6 +54,11 @@ STEVENAGE = [
         [lead("Evert Robotham", org="SBC"), lead("Sarah Brewerton", org="SBC")],
     ),
     ("SBC Debbie Barker", [lead("Debbie Barker", org="SBC")]),
+    ("SBC Evert Robotham & Sarah Brewerton", [lead("Evert Robotham", org="SBC"), lead("Sarah Brewerton", org="SBC")]),
+    (
+        "SBC Debbie Barker in conjunction with CCSU Sarah Taylor",
+        [lead("Debbie Barker", org="SBC"), lead("Sarah Taylor", org="CCSU", kind="in_conjunction")],
+    ),
     ("Police Insp Simon Tabert", [lead("Simon Tabert", "Insp", "Police")]),
     ("ODG (All)", [lead(group="ODG (All)")]),
     (
@@ -170,6 +175,16 @@ OTHER = [
     ),
     ("Sam Patel (Licensing Manager)", [lead("Sam Patel", "Licensing Manager")]),
     ("Licensing Manager; Police", [lead(title="Licensing Manager"), lead(org="Police")]),
+    (
+        "Jane Smith / Community Safety Manager / Stevenage Borough Council",
+        [lead("Jane Smith", "Community Safety Manager", "Stevenage Borough Council")],
+    ),
+    ("Police / SBC", [lead(org="Police"), lead(org="SBC")]),
+    ("SBC NW Liaison", [lead(title="NW Liaison", org="SBC")]),
+    ("Anytown ADC Licensing", [lead(title="Licensing", org="Anytown ADC")]),
+    ("Community Safety Manager, SBC", [lead(title="Community Safety Manager", org="SBC")]),
+    ("Jane Smith, Community Safety Manager, SBC", [lead("Jane Smith", "Community Safety Manager", "SBC")]),
+    ("Jane Smith / John Doe", [lead("Jane Smith"), lead("John Doe")]),
     ("Night Time Economy Board", [lead(group="Night Time Economy Board")]),
     ("To be confirmed", [lead(title="To be confirmed")]),
 ]

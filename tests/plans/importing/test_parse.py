@@ -462,6 +462,44 @@ def test_priority_theme_and_section_heading_rows_place_the_rows_below():
     ]
 
 
+def test_a_continued_cell_that_reads_like_a_heading_is_kept():
+    tables = [
+        RawTable(
+            source="Table 1",
+            rows=[
+                ["Ref", "Objective", "By when", "Progress"],
+                ["1.1", "Hold a conference", "", "Venue booked."],
+                ["", "", "Q3", "Update: speakers confirmed"],
+                ["Ref", "Objective", "By when", "Progress"],
+                ["1.2", "Run a campaign", "March 2015", ""],
+            ],
+        )
+    ]
+    first, second = parsed(tables, title="Action plan 2014/15").objectives
+    assert (first.due_text, first.due_date) == ("Q3", dt.date(2014, 12, 31))
+    assert first.progress == "Venue booked.\nUpdate: speakers confirmed"
+    assert second.ref == "1.2"
+
+
+def test_a_note_across_the_table_is_neither_a_heading_nor_an_objective():
+    tables = [
+        RawTable(
+            source="Table 1",
+            rows=[
+                ["Ref", "Objective", "Lead"],
+                ["2. Acquisitive crime", "2. Acquisitive crime", "2. Acquisitive crime"],
+                ["Lead Agency: Police", "Lead Agency: Police", "Lead Agency: Police"],
+                ["", "Indicators: serious acquisitive crime", "Indicators: serious acquisitive crime"],
+                ["2.1", "Reduce shoplifting", "Police"],
+            ],
+        )
+    ]
+    draft = parsed(tables)
+    assert [(o.ref, o.title, o.priority) for o in draft.objectives] == [
+        ("2.1", "Reduce shoplifting", "Acquisitive crime")
+    ]
+
+
 def test_a_word_tables_headings_before_set_the_priority():
     tables = [
         RawTable(
