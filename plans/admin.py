@@ -74,6 +74,8 @@ class PlanAdmin(PartnershipScopedHistoryAdmin):
     autocomplete_fields = ["predecessor", "owning_group"]
     inlines = [SectionInline, ConsultationInline]
     list_select_related = ["partnership", "current_period"]
+    # Where an imported plan came from: set by the import, which checks a second import of the file against it.
+    workflow_fields = ("source_sha256", "imported_from")
 
 
 class ReadOnlyPlanAdminMixin:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from csp.models import Person
 from csp.services import coordinator_admin_access_grant
-from plans.models import Objective, QuarterlyUpdate
+from plans.models import Objective, Plan, QuarterlyUpdate
 from reporting.models import ReportJob
 from tests.admin_world import one_of_everything_in_a_partnership
 from tests.factories import MembershipFactory, UserFactory
@@ -272,3 +272,15 @@ def test_an_admin_save_with_the_version_it_showed_is_kept(coordinator_client, pa
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.name == "Operator's spelling"
+
+
+def test_where_an_imported_plan_came_from_is_shown_not_editable_in_the_admin(coordinator_client, partnership):
+    plan = Plan.objects.get(partnership=partnership)
+    plan.source_sha256, plan.imported_from = "a" * 64, "stevenage.xlsx"
+    plan.save()
+
+    page = coordinator_client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
+
+    assert "stevenage.xlsx" in page
+    assert 'name="source_sha256"' not in page
+    assert 'name="imported_from"' not in page

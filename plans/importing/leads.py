@@ -209,6 +209,11 @@ def _one_lead(text: str, kind: str = "lead") -> LeadDraft:
         if not lead.organisation and not lead.group and len(organisations) <= 1 and len(groups) <= 1:
             # "Jane Smith (Stevenage Borough Council)", "Jo Bloggs, Manager (ADC, Night Time Economy Group)"
             return replace(lead, organisation="".join(organisations), group="".join(groups))
+    if paren and _is_person(paren["before"]) and not _has_body(paren["inner"]):
+        # Our pages' wording (`lead_label`) of a body without an agency word: "Frankie Packard (Stevenage Haven)".
+        inner = paren["inner"].strip()
+        part = "job_title" if any(_is_title_word(word) for word in inner.split()) else "organisation"
+        return LeadDraft(kind=kind, person_name=paren["before"].strip(), **{part: inner})
     head, comma, tail = text.rpartition(", ")
     if comma and _has_body(tail) and _only_body(_one_lead(tail)):
         lead = _one_lead(head, kind)

@@ -47,6 +47,7 @@ COUNT_KEYS = (
     "people",
 )
 DEFAULT_TITLE = "Imported plan"
+NOT_STORED = "a value does not fit where it is stored"
 # "2014/15", "2014-2015", "2011 – 2014", "2011 to 2014": the first and last year of the plan.
 PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s*(?:/|-|–|—|to)\s*((?:19|20)?\d\d)\b")
 SINGLE_YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -95,9 +96,16 @@ def _messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def _row_message(row: int, message: str) -> str:
-    # The parser may already have named the row.
-    return message if message.startswith("Row ") else f"Row {row}: {message}"
+def _row_message(objective: ObjectiveDraft, message: str, *, name_source: bool) -> str:
+    """'Row 12: ...', or 'Row 2 of Table 3: ...' when the plan has several tables (as the parser says it)."""
+    if message.startswith("Row "):  # the parser has named the row
+        return message
+    where = f"Row {objective.row} of {objective.source}" if name_source else f"Row {objective.row}"
+    return f"{where}: {message}"
+
+
+def _several_sources(draft: PlanDraft) -> bool:
+    return len({objective.source for objective in draft.objectives}) > 1
 
 
 def _lines(text: str) -> list[str]:
@@ -402,7 +410,9 @@ def plan_import(
         return result
     if draft.has_errors:
         result.errors = list(draft.errors) + [
-            _row_message(objective.row, message) for objective in draft.objectives for message in objective.errors
+            _row_message(objective, message, name_source=_several_sources(draft))
+            for objective in draft.objectives
+            for message in objective.errors
         ]
         return result
     title = (title or draft.title or PurePath(source_name).stem or DEFAULT_TITLE).strip()
@@ -459,6 +469,7 @@ def _write(
     except (IntegrityError, DataError):
         result.errors.append("The plan could not be stored: a value does not fit (check the title and headings)")
         return None
+    name_source = _several_sources(draft)
     for objective in draft.objectives:
         saved = writer.snapshot()
         try:
@@ -467,8 +478,8 @@ def _write(
                 writer.objective(plan, objective)
         except ValidationError as error:
             writer.restore(saved)
-            result.errors += [_row_message(objective.row, message) for message in _messages(error)]
+            result.errors += [_row_message(objective, m, name_source=name_source) for m in _messages(error)]
         except (IntegrityError, DataError):
             writer.restore(saved)
-            result.errors.append(_row_message(objective.row, "a value does not fit where it is stored"))
+            result.errors.append(_row_message(objective, NOT_STORED, name_source=name_source))
     return plan

@@ -174,6 +174,11 @@ OTHER = [
         "Chief Inspector Eastbourne District (Sussex Police)",
         [lead(title="Chief Inspector Eastbourne District", org="Sussex Police")],
     ),
+    (
+        "David Brewer (E&N Herts NHS Trust)\nFrankie Packard (Stevenage Haven)",
+        [lead("David Brewer", org="E&N Herts NHS Trust"), lead("Frankie Packard", org="Stevenage Haven")],
+    ),
+    ("Sam Patel (Licensing Manager)", [lead("Sam Patel", "Licensing Manager")]),
     ("Licensing Manager; Police", [lead(title="Licensing Manager"), lead(org="Police")]),
     (
         "Jane Smith / Community Safety Manager / Stevenage Borough Council",

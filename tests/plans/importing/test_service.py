@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from csp.models import Agency, Group, Person, Role
 from plans.importing.drafts import LeadDraft, MilestoneDraft, ObjectiveDraft, OutcomeDraft, PlanDraft, SectionDraft
@@ -20,6 +22,7 @@ from plans.models import (
     Plan,
     Section,
 )
+from plans.selectors.access import can_change_plan_content
 from plans.services.importing import plan_import, plan_period
 from priorities.models import Priority
 from tests.factories import AgencyFactory, GroupFactory, PartnershipFactory, PersonFactory, PlanFactory, PriorityFactory
@@ -517,3 +520,38 @@ def test_new_priorities_are_numbered_in_the_order_an_objective_lists_them(partne
         "Alcohol",
         "Antisocial behaviour",
     ]
+
+
+def test_a_refused_row_of_a_plan_in_several_tables_names_its_table(partnership, coordinator):
+    draft = full_draft()
+    draft.objectives[2].source = "Table 2"
+    draft.objectives[2].row = 2
+    draft.objectives[2].ref = "1.1"
+
+    result = plan_import(user=coordinator, partnership=partnership, draft=draft)
+
+    assert result.errors == ["Row 2 of Table 2: Another objective of this plan has this reference"]
+
+
+def _queries_to_import(partnership, user, objectives: int) -> int:
+    draft = full_draft()
+    template = draft.objectives[0]
+    draft.objectives = [
+        ObjectiveDraft(**{**template.__dict__, "row": row, "ref": f"R{row}"}) for row in range(2, 2 + objectives)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert plan_import(user=user, partnership=partnership, draft=draft, dry_run=True).errors == []
+    return len(queries)
+
+
+def test_each_objective_costs_the_same_number_of_queries(partnership, coordinator):
+    """Names already met (organisations, groups, people, priorities, sections) are not looked up again.
+
+    The first objectives make the organisations, groups and people; from the third on each costs the same.
+    """
+    assert can_change_plan_content(coordinator, partnership.pk)  # the user's roles are read once, here
+    two, three, ten = (_queries_to_import(partnership, coordinator, count) for count in (2, 3, 10))
+
+    per_objective = three - two
+    assert ten == three + 7 * per_objective
+    assert per_objective <= 70  # its row, parts and leads with their history rows, savepoint, locks
