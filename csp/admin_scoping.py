@@ -53,9 +53,6 @@ def register_partnership_lookups(lookups: dict[str, str]) -> None:
 register_partnership_lookups(
     {
         "csp.partnership": "pk",
-        # Areas are kept by operators only (their admins refuse everyone else); scoped all the same.
-        "csp.area": "partnerships",
-        "csp.areamembership": "area__partnerships",
         "csp.partnershippopulation": "partnership",
         "csp.agency": "partnership",
         "csp.person": "partnership",

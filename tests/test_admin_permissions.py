@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from csp.admin_scoping import PARTNERSHIP_LOOKUPS
+from csp.models import Area, AreaMembership
 from csp.services import coordinator_admin_access_grant
 from csp.tokens import api_token_create
 from tests.admin_world import one_of_everything_in_a_partnership
@@ -82,6 +83,11 @@ class World:
             return model.objects.filter(**{PARTNERSHIP_LOOKUPS[label]: self.theirs.pk}).order_by("pk").first()
         if model is get_user_model():
             return self.their_user
+        # Areas are no partnership's rows (operators keep them): the other partnership's area, and a role in it.
+        if model is Area:
+            return self.theirs.area
+        if model is AreaMembership:
+            return AreaMembership.objects.filter(area=self.theirs.area).order_by("pk").first()
         if model is AuthGroup:
             return AuthGroup.objects.get(name="Coordinators")
         if any(f.name == "user" for f in model._meta.get_fields()):

@@ -14,7 +14,7 @@ from .base import ScopedModelSerializer, VisibleRelatedField
 class PartnershipSerializer(ScopedModelSerializer):
     partnership_path = ""
     # The police force / PCC area's name; operators set it in the admin, so the API only reads it.
-    area = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = Partnership

@@ -30,6 +30,7 @@ from ..models import (
     OutcomeStatus,
     Plan,
     QuarterlyUpdate,
+    UpdateEvidence,
 )
 from .access import can_run_meeting, meetings_visible_to
 from .reviews import latest_reported_period, objectives_for_review, objectives_owned_by_group
@@ -116,6 +117,8 @@ class PackItem:
     decisions: list[MeetingDecision]
     url: str
     may_decide: bool = False
+    # Files attached to the quarter's counted update, each downloaded through the authorised view.
+    evidence: list[UpdateEvidence] = field(default_factory=list)
     # Set by the page when a decision on this item came back with errors.
     failed_key: str = ""
     failed_form: object = None
@@ -268,7 +271,14 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
     updates = (
         QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None)
         .select_related("period")
-        .prefetch_related(Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by()))
+        .prefetch_related(
+            Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by()),
+            Prefetch(
+                "evidence",
+                queryset=UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
+                to_attr="pack_evidence",
+            ),
+        )
     )
     return (
         objectives_for_review(plan=plan, period=period, today=meeting.date)
@@ -353,6 +363,7 @@ def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[i
         url=url_of(objective.pk),
         # The chair of the group reviews the items the group owns; escalated-in items are the board's to resolve.
         may_decide=may_run and objective.pk in owned_ids,
+        evidence=update.pack_evidence if counted else [],
     )
 
 

@@ -458,3 +458,59 @@ def test_the_service_refuses_a_chair_of_another_group(world, meeting):
         meeting_decide(chair=world.user("other_chair"), meeting=meeting, kind="approve", update=world.update)
     with pytest.raises(PermissionDenied):
         action_item_create(user=world.user("other_chair"), meeting=meeting, text="x", owner_text="y")
+
+
+# Evidence ----------------------------------------------------------------------------------------------
+
+
+def _evidence(update, name, *, archived=False):
+    from django.core.files.base import ContentFile
+
+    from plans.models import UpdateEvidence
+    from tests.factories import UserFactory
+
+    return UpdateEvidence.objects.create(
+        update=update,
+        file=ContentFile(b"%PDF-1.4 evidence", name="stored.pdf"),
+        filename=name,
+        content_type="application/pdf",
+        size=17,
+        uploaded_by=UserFactory(),
+        archived_at=timezone.now() if archived else None,
+    )
+
+
+def test_the_pack_lists_each_items_evidence_linking_to_the_authorised_download(
+    world, meeting, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    kept = _evidence(world.update, "venue-search.pdf")
+    _evidence(world.update, "removed.pdf", archived=True)
+    client.force_login(world.user("chair"))
+
+    (item,) = _pack(world, meeting).items
+    html = client.get(reverse("plans:meeting_detail", args=[meeting.pk])).content.decode()
+
+    assert [e.filename for e in item.evidence] == ["venue-search.pdf"]
+    assert f'href="{reverse("plans:evidence_download", args=[kept.pk])}">venue-search.pdf</a>' in html
+    assert "removed.pdf" not in html
+    assert client.get(reverse("plans:evidence_download", args=[kept.pk])).status_code == 200
+
+
+def test_evidence_in_the_pack_takes_no_query_per_item(world, meeting, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.user("chair"))
+    url = reverse("plans:meeting_detail", args=[meeting.pk])
+
+    def with_evidence():
+        for update in QuarterlyUpdate.objects.filter(evidence__isnull=True):
+            _evidence(update, f"file-{update.pk}.pdf")
+
+    _busy_plan(world, 3)
+    with_evidence()
+    few = _queries(lambda: client.get(url))
+    _busy_plan(world, 12, start=3)
+    with_evidence()
+    html = client.get(url).content.decode()
+    assert html.count('class="govuk-list app-pack-evidence"') == 16
+    assert _queries(lambda: client.get(url)) == few
