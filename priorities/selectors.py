@@ -262,14 +262,29 @@ def access_priority(user: User, pk: int, *, for_change: bool = False) -> Priorit
 
 def objective_indicator_summaries(objective) -> list[IndicatorSummary]:
     """The indicators an objective is measured by (its own, and its outcomes'), each with a sparkline."""
+    return indicator_summaries_by_objective([objective]).get(objective.pk, [])
+
+
+def indicator_summaries_by_objective(objectives) -> dict[int, list[IndicatorSummary]]:
+    """objective id -> the indicators it is measured by (its own, and its outcomes'), each with a sparkline.
+
+    Prefetch the objectives' `indicators` and `outcomes` (the item page has them; the review dashboard
+    prefetches its page of rows): then four queries whatever the number of objectives.
+    """
     from reporting.charts import sparkline
 
-    ids = {i.pk for i in objective.indicators.all()} | {
-        o.indicator_id for o in objective.outcomes.all() if o.indicator_id
+    wanted = {
+        objective.pk: {i.pk for i in objective.indicators.all()}
+        | {o.indicator_id for o in objective.outcomes.all() if o.indicator_id}
+        for objective in objectives
     }
-    if not ids:
-        return []
-    summaries = indicator_summaries(Indicator.objects.filter(pk__in=ids).order_by("code", "name"))
+    all_ids = set().union(*wanted.values()) if wanted else set()
+    if not all_ids:
+        return {}
+    summaries = indicator_summaries(Indicator.objects.filter(pk__in=all_ids).order_by("code", "name"))
     for summary in summaries:
         summary.sparkline = sparkline(label=str(summary.indicator), points=summary.points)
-    return summaries
+    return {
+        objective_id: [summary for summary in summaries if summary.indicator.pk in ids]
+        for objective_id, ids in wanted.items()
+    }

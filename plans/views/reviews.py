@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from priorities.selectors import objective_indicator_summaries, suggestions_by_period
+from priorities.selectors import indicator_summaries_by_objective, objective_indicator_summaries, suggestions_by_period
 
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
@@ -167,6 +168,12 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
         sections, total = status_counts_by_section(plan=plan, queryset=counted)
         paginator = Paginator(review_rows(filterset.qs, period), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        prefetch_related_objects(rows, "indicators", "outcomes")
+        trends = indicator_summaries_by_objective(rows)
+        for row in rows:
+            row.indicator_summaries = trends.get(row.pk, [])
+        page.object_list = rows
         return {
             **context,
             "plans": plans,
