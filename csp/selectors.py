@@ -57,9 +57,12 @@ def roles_by_partnership(user: User) -> dict[int, frozenset[str]]:
     cached = getattr(user, "_csp_roles_by_partnership", None)
     if cached is None:
         found: dict[int, set[str]] = {}
-        held = Membership.objects.filter(user=user).values_list("partnership_id", "roles__role")
-        through_areas = Partnership.objects.filter(area__memberships__user=user).values_list(
-            "pk", "area__memberships__role"
+        # order_by(): no model ordering inside the UNION (SQLite, the `make run` database, refuses it).
+        held = Membership.objects.filter(user=user).order_by().values_list("partnership_id", "roles__role")
+        through_areas = (
+            Partnership.objects.filter(area__memberships__user=user)
+            .order_by()
+            .values_list("pk", "area__memberships__role")
         )
         for partnership_id, role in held.union(through_areas, all=True):
             found.setdefault(partnership_id, set())

@@ -132,7 +132,8 @@ def priorities_of_plans(plan_ids: list[int]) -> dict[int, list[Priority]]:
     if not plan_ids:
         return {}
     pairs = [
-        Priority.objects.filter(**{f"{path}__in": plan_ids}).values_list(path, "pk") for path in PLAN_PRIORITY_PATHS
+        Priority.objects.filter(**{f"{path}__in": plan_ids}).order_by().values_list(path, "pk")
+        for path in PLAN_PRIORITY_PATHS
     ]
     reached: dict[int, set[int]] = {}
     for plan_id, priority_id in pairs[0].union(*pairs[1:]):
