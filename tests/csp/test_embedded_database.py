@@ -25,7 +25,7 @@ from django.urls import reverse
 from csp.models import Area
 failures = []
 users = list(get_user_model().objects.filter(is_active=True).order_by("username"))
-area_paths = [reverse("areas:dashboard", args=[area.slug]) for area in Area.objects.all()] if Area.objects.exists() else []
+area_paths = [reverse("areas:dashboard", args=[area.slug]) for area in Area.objects.all()]
 from plans.models import Plan
 plan_paths = [reverse("plans:plan_detail", args=[pk]) for pk in Plan.objects.values_list("pk", flat=True)]
 for user in users:
