@@ -473,12 +473,19 @@ def _tagged_priorities(objectives: list[ObjectiveDraft], listed: dict[str, str])
 
 
 def _headings_of(table: RawTable, mapping: TableMapping) -> list[str]:
-    """The headings before a table and the lone texts in the rows above its heading row (a sheet's title)."""
+    """The headings before a table and the lone texts in the rows above its heading row (a sheet's title).
+
+    A sheet without a heading row (a label/value table such as a plan's front sheet) gives the lone
+    texts of its first rows, up to the first row with more than one text.
+    """
     texts = list(table.headings_before)
-    for row in table.rows[: mapping.header_row or 0]:
+    above = table.rows[: mapping.header_row] if mapping.header_row is not None else table.rows
+    for row in above:
         filled = list(dict.fromkeys(cell.strip() for cell in row if cell.strip()))
         if len(filled) == 1:
             texts.append(filled[0])
+        elif mapping.header_row is None:
+            break
     return texts
 
 
