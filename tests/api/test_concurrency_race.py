@@ -6,11 +6,9 @@ without the row lock both would succeed and the first writer's change would be l
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connections
 
 from csp.api.serializers import AgencySerializer
 from csp.concurrency import ConcurrentChange, instance_save_if_unchanged
@@ -18,6 +16,7 @@ from plans.models import QuarterlyUpdate
 from plans.services import updates as update_services
 from plans.services.updates import StaleUpdate, UpdateInput, update_save_draft
 from tests.api.conftest import build_partnership_world, client_for
+from tests.concurrency import run_together
 from tests.factories import MembershipFactory, ObjectiveLeadFactory, PersonFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -25,28 +24,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 TRIALS = range(5)
 # Long enough that the second request reaches the row before the first commits.
 WRITE_DELAY = 0.3
-
-
-def _race(*calls) -> list:
-    """Run each call on its own thread, released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # the caller asserts on what each thread ended with
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture
@@ -81,7 +58,7 @@ def test_two_patches_with_the_same_etag_one_succeeds_one_gets_412(trial, postgre
     def patch(name):
         return lambda: client_for(user).patch(url, {"name": name}, format="json", HTTP_IF_MATCH=etag).status_code
 
-    statuses = _race(patch("First writer"), patch("Second writer"))
+    statuses = run_together(patch("First writer"), patch("Second writer"))
 
     assert sorted(statuses) == [200, 412]
     world.agency.refresh_from_db()
@@ -102,7 +79,7 @@ def test_two_update_patches_with_the_same_etag_one_succeeds(trial, postgres, slo
     def patch(text):
         return lambda: client_for(user).patch(url, {"progress": text}, format="json", HTTP_IF_MATCH=etag).status_code
 
-    statuses = _race(patch("First writer"), patch("Second writer"))
+    statuses = run_together(patch("First writer"), patch("Second writer"))
 
     assert sorted(statuses) == [200, 412]
     world.update.refresh_from_db()
@@ -128,7 +105,7 @@ def test_two_update_page_saves_from_the_same_version_one_is_stale(trial, postgre
             ).progress
         )
 
-    results = _race(save("First writer"), save("Second writer"))
+    results = run_together(save("First writer"), save("Second writer"))
 
     assert sorted(type(r).__name__ for r in results) == ["StaleUpdate", "str"]
     assert sum(isinstance(r, StaleUpdate) for r in results) == 1
@@ -155,7 +132,7 @@ def test_two_admin_saves_from_the_same_updated_at_one_is_refused(trial, postgres
 
         return call
 
-    results = _race(save("First writer"), save("Second writer"))
+    results = run_together(save("First writer"), save("Second writer"))
 
     assert sum(isinstance(r, ConcurrentChange) for r in results) == 1
     winner = next(r for r in results if isinstance(r, str))

@@ -3,16 +3,15 @@ PostgreSQL connections: one plan is made, and both requests end on it."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connections
 
 from csp.models import Role
 from plans.models import Plan, PlanImport
 from plans.services import importing as plan_writes
 from plans.services.plan_imports import plan_import_confirm, plan_import_upload
+from tests.concurrency import run_together
 from tests.factories import MembershipFactory, PartnershipFactory
 from tests.plans.test_import_views import objective_rows, upload, xlsx_bytes
 
@@ -33,27 +32,6 @@ def slow_plan_write(monkeypatch):
     monkeypatch.setattr(plan_writes, "plan_import", slow)
 
 
-def _together(*calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # the test asserts on what each thread ended with
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.parametrize("trial", range(3))
 def test_two_confirms_at_once_make_one_plan(trial, postgres, slow_plan_write, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -66,7 +44,7 @@ def test_two_confirms_at_once_make_one_plan(trial, postgres, slow_plan_write, se
     def confirm():
         return plan_import_confirm(user=coordinator, plan_import=PlanImport.objects.get(pk=plan_import.pk))
 
-    first, second = _together(confirm, confirm)
+    first, second = run_together(confirm, confirm)
 
     assert not isinstance(first, Exception), first
     assert not isinstance(second, Exception), second

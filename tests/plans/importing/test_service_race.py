@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connections
 
 from csp.models import Role
 from plans.models import Plan
 from plans.services import importing
+from tests.concurrency import run_together
 from tests.factories import MembershipFactory, PartnershipFactory
 from tests.plans.importing.test_service import full_draft
 
@@ -18,28 +17,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 # Long enough that the second import reaches the partnership's lock before the first commits.
 WRITE_DELAY = 0.3
-
-
-def _race(*calls) -> list:
-    """Run each call on its own thread, released together; return their results (or exceptions) in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # the test asserts on what each thread ended with
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture
@@ -62,7 +39,7 @@ def test_two_imports_of_the_same_file_at_once_make_one_plan(postgres, slow_write
             user=user, partnership=partnership, draft=full_draft(), title=title, source_sha256="f" * 64
         )
 
-    results = _race(one_import("First click"), one_import("Second click"))
+    results = run_together(one_import("First click"), one_import("Second click"))
 
     assert not [result for result in results if isinstance(result, Exception)]
     made = [result for result in results if result.plan is not None]
