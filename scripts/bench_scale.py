@@ -123,11 +123,12 @@ def _measure_in_process(client, url: str, repeat: int) -> dict[str, float]:
 # --- load against gunicorn ---------------------------------------------------------------------
 
 
-async def _one_request(port: int, path: str, cookie: str) -> int:
+async def _one_request(port: int, path: str, credentials: str) -> int:
+    """One GET; `credentials` is a whole header line ("Cookie: ..." or "Authorization: ...") or empty."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    if cookie:
-        headers += f"Cookie: {cookie}\r\n"
+    if credentials:
+        headers += f"{credentials}\r\n"
     writer.write((headers + "\r\n").encode())
     await writer.drain()
     status_line = await reader.readline()
@@ -136,7 +137,7 @@ async def _one_request(port: int, path: str, cookie: str) -> int:
     return int(status_line.split()[1]) if status_line else 0
 
 
-async def _load(port: int, path: str, cookie: str, connections: int, seconds: float) -> tuple[float, int]:
+async def _load(port: int, path: str, credentials: str, connections: int, seconds: float) -> tuple[float, int]:
     """Requests/s and errors over `seconds` with `connections` clients each sending one request at a time."""
     deadline = time.monotonic() + seconds
     done = errors = 0
@@ -145,7 +146,7 @@ async def _load(port: int, path: str, cookie: str, connections: int, seconds: fl
         nonlocal done, errors
         while time.monotonic() < deadline:
             try:
-                status = await _one_request(port, path, cookie)
+                status = await _one_request(port, path, credentials)
             except OSError:
                 status = 0
             done += 1
@@ -208,11 +209,40 @@ def _pages(number: int) -> list[tuple[str, str, str]]:
         ("Review dashboard", f"{slug}-chair", reverse("plans:review_dashboard")),
         ("Meeting pack", f"{slug}-chair", reverse("plans:meeting_pack", args=[board.pk])),
         ("Report list", f"{slug}-analyst", reverse("reporting:report_list")),
-        ("API objectives", f"{slug}-coordinator", "/api/objectives/"),
-        ("API updates", f"{slug}-coordinator", "/api/updates/"),
-        ("API reviews", f"{slug}-coordinator", "/api/reviews/"),
+        # API clients sign in with a token (a coordinator's session would also need two-factor).
+        ("API objectives", f"token:{slug}-coordinator", "/api/objectives/"),
+        ("API updates", f"token:{slug}-coordinator", "/api/updates/"),
+        ("API reviews", f"token:{slug}-coordinator", "/api/reviews/"),
         ("Trivial view", "", "/health/ping/"),
     ]
+
+
+def _clients(whos: set[str]):
+    """A test client and the header line for each user: a session cookie, or for "token:<username>" a
+    read-only API token made for the run (earlier bench tokens of that user are revoked first)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from csp.tokens import ApiToken, api_token_create
+
+    usernames = {who.removeprefix("token:") for who in whos if who}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+    clients, credentials = {}, {}
+    for who in whos:
+        if not who:
+            clients[who], credentials[who] = Client(), ""
+        elif who.startswith("token:"):
+            user = users[who.removeprefix("token:")]
+            ApiToken.objects.filter(user=user, name="bench-scale").delete()
+            _, secret = api_token_create(user=user, name="bench-scale", read_only=True, days=1)
+            clients[who] = Client(HTTP_AUTHORIZATION=f"Token {secret}")
+            credentials[who] = f"Authorization: Token {secret}"
+        else:
+            client = Client()
+            client.force_login(users[who])
+            clients[who] = client
+            credentials[who] = f"Cookie: sessionid={client.cookies['sessionid'].value}"
+    return clients, credentials
 
 
 def _profile(clients, pages, page: str, repeat: int) -> None:
@@ -240,6 +270,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8150)))
     parser.add_argument("--profile", metavar="PAGE", help="Only profile this page (cProfile) and print the top calls.")
+    parser.add_argument("--only", metavar="PAGES", help="Only these pages, by name, comma-separated (a quick look).")
+    parser.add_argument("--no-load", action="store_true", help="Skip the load against gunicorn (in-process only).")
     args = parser.parse_args()
 
     database_url = _bench_database_url()
@@ -250,10 +282,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
@@ -264,16 +294,10 @@ def main() -> None:
     print(f"database {urlsplit(database_url).path.lstrip('/')}: {size_mb:,.0f} MB for {args.partnerships} partnerships")
 
     pages = _pages(max(1, args.partnerships // 2))
-    users = {u.username: u for u in get_user_model().objects.filter(username__in={who for _, who, _ in pages})}
-    clients, cookies = {}, {}
-    for who in {who for _, who, _ in pages}:
-        client = Client()
-        if who:
-            client.force_login(users[who])
-            cookies[who] = f"sessionid={client.cookies['sessionid'].value}"
-        else:
-            cookies[who] = ""
-        clients[who] = client
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",")} | {"Trivial view"}
+        pages = [page for page in pages if page[0] in wanted]
+    clients, credentials = _clients({who for _, who, _ in pages})
 
     if args.profile:
         _profile(clients, pages, args.profile, args.repeat)
@@ -284,9 +308,13 @@ def main() -> None:
         results[name] = _measure_in_process(clients[who], url, args.repeat)
     connection.close()
 
+    if args.no_load:
+        for name, r in results.items():
+            print(f"{name:<18}{r['queries']:>8}{r['median_ms']:>11.1f}{r['p95_ms']:>9.1f}{r['sql_ms']:>9.1f}")
+        return
     with _gunicorn(env, args.port, args.workers):
         for name, who, url in pages:
-            rate, errors = asyncio.run(_load(args.port, url, cookies[who], args.connections, args.seconds))
+            rate, errors = asyncio.run(_load(args.port, url, credentials[who], args.connections, args.seconds))
             results[name]["rps"] = rate
             results[name]["errors"] = errors
     trivial = results["Trivial view"]["rps"]
@@ -308,7 +336,7 @@ def main() -> None:
     )
     pages_only = {k: v for k, v in results.items() if k != "Trivial view"}
     worst = max(r["p95_ms"] for r in pages_only.values())
-    lead = min(results["My items"]["rps"], results["Update page"]["rps"])
+    lead = min(results.get(name, {"rps": float("inf")})["rps"] for name in ("My items", "Update page"))
     print(f"bench-scale: worst p95 {worst:.0f} ms, lead pages {lead:.0f} req/s, ratio {lead / trivial:.3f}")
 
 
