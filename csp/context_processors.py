@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from .models import AreaRole, Role
 from .notifications import unread_count
 from .selectors import roles_anywhere
+from .sessions import session_seconds_left
 
 SERVICE_NAME = "Community safety plans"
 
@@ -50,6 +51,8 @@ def site(request) -> dict:
     context = {"SERVICE_NAME": SERVICE_NAME, "DEMO_MODE": settings.DEMO_MODE}
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["nav_items"] = _navigation(request)
+        # The true time left (the expiry moves on at most once a minute): the timeout warning's clock.
+        context["session_seconds_left"] = session_seconds_left(request.session)
         # One COUNT per page: the unread notifications beside the header's link.
         context["unread_notifications"] = unread_count(request.user)
         context["notifications_url"] = reverse("csp:notifications")

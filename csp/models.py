@@ -368,6 +368,7 @@ class ReportingPeriod(models.Model):
 
 # API tokens live with their services and authentication (csp/tokens.py); imported here so the
 # app's models are all registered when models.py loads.
+from . import sessions  # noqa: E402,F401  (connects the sign-in signal that starts the idle clock)
 from .tokens import ApiToken  # noqa: E402,F401
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -34,14 +34,22 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
         return Partnership.objects.none()
     if user.is_superuser:
         return Partnership.objects.all()
-    member = Membership.objects.filter(user=user).values("partnership_id")
-    of_areas = AreaMembership.objects.filter(user=user).values("area_id")
-    return Partnership.objects.filter(Q(pk__in=member) | Q(area__in=of_areas))
+    return Partnership.objects.filter(pk__in=partnership_ids_visible_to(user))
 
 
-def partnership_ids_visible_to(user: User) -> QuerySet:
-    """The ids of partnerships_visible_to, as a subquery for filters."""
-    return partnerships_visible_to(user).values("id")
+def partnership_ids_visible_to(user: User) -> list[int] | QuerySet:
+    """The ids of the partnerships the user may see, for filters: the keys of `roles_by_partnership`.
+
+    A literal list from the request's one role lookup, not a subquery: PostgreSQL cannot estimate how
+    many rows "member of, or in an area of" matches (it guessed three in four partnerships at national
+    scale) and then scans national tables; with the ids written out it uses the partnership indexes.
+    A superuser sees every partnership (a subquery of all of them).
+    """
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return Partnership.objects.values("id")
+    return sorted(roles_by_partnership(user))
 
 
 def roles_by_partnership(user: User) -> dict[int, frozenset[str]]:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "csp.sessions.SessionIdleTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,9 +121,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "signed_out"
 
-# Sessions end after inactivity: every request pushes the expiry forward.
+# Sessions end after inactivity: a request pushes the expiry forward, at most once a minute
+# (csp/sessions.py: not an UPDATE and a commit on every page view).
 SESSION_COOKIE_AGE = env.int("CSP_SESSION_IDLE_SECONDS", default=60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes (issue 10): two separate locks, one per username (across addresses) and one per

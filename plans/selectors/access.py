@@ -31,6 +31,7 @@ from ..models import (
     Meeting,
     Milestone,
     Objective,
+    ObjectiveLead,
     Plan,
     PlanImport,
     QuarterlyUpdate,
@@ -148,7 +149,9 @@ def access_escalation(user: User, pk: int) -> Escalation:
 
 def objectives_led_by(user: User) -> QuerySet[Objective]:
     """Objectives where the user is a named lead officer."""
-    return objectives_visible_to(user).filter(leads__person__in=people_of(user)).distinct()
+    # A subquery, not a join with DISTINCT: no duplicate rows to remove and a much cheaper plan.
+    led = ObjectiveLead.objects.filter(person__in=people_of(user)).values("objective_id")
+    return objectives_visible_to(user).filter(pk__in=led)
 
 
 def is_lead_officer_of(user: User, objective: Objective) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -10,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from csp.sessions import TOUCHED_KEY
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 
@@ -53,12 +55,45 @@ def test_a_session_expires_after_inactivity(client, user, settings):
     assert response.url.startswith(reverse("login"))
 
 
-def test_each_request_pushes_the_session_expiry_forward(client, user):
+def _last_touched(client, seconds_ago: int) -> None:
+    session = client.session
+    session[TOUCHED_KEY] = int(time.time()) - seconds_ago
+    session.save()
+
+
+def test_a_request_pushes_the_session_expiry_forward_once_the_last_push_is_a_minute_old(client, user):
     sign_in(client)
+    _last_touched(client, 61)
     soon = timezone.now() + timezone.timedelta(seconds=30)
     Session.objects.update(expire_date=soon)
     client.get(reverse("plans:my_items"))
     assert Session.objects.get().expire_date > soon
+
+
+def test_requests_within_the_minute_write_nothing_and_the_page_knows_the_time_left(client, user, settings):
+    sign_in(client)
+    _last_touched(client, 20)
+    before = Session.objects.get().expire_date
+    response = client.get(reverse("plans:my_items"))
+    assert Session.objects.get().expire_date == before
+    left = int(re.search(r'data-session-expires-in="(\d+)"', response.content.decode()).group(1))
+    assert settings.SESSION_COOKIE_AGE - 22 <= left <= settings.SESSION_COOKIE_AGE - 20
+
+
+def test_a_short_timeout_moves_the_expiry_on_every_few_seconds(client, user, settings):
+    settings.SESSION_COOKIE_AGE = 30
+    sign_in(client)
+    _last_touched(client, 4)
+    soon = timezone.now() + timezone.timedelta(seconds=5)
+    Session.objects.update(expire_date=soon)
+    client.get(reverse("plans:my_items"))
+    assert Session.objects.get().expire_date > soon
+
+
+def test_a_visitor_without_a_session_gets_none(client, db):
+    client.get(reverse("login"))
+    client.get(reverse("plans:my_items"))
+    assert not Session.objects.exists()
 
 
 def test_password_reset_by_email_lets_the_user_sign_in_with_the_new_password(client, user):
