@@ -123,9 +123,10 @@ def _status_counts(columns: list[AreaColumn]) -> None:
         wanted |= Q(objective__plan_id=plan_id, period_id=period_id)
     updates = {
         update.objective_id: update
-        for update in QuarterlyUpdate.objects.filter(wanted, objective_id__in=[pk for pk, _ in objectives]).only(
-            "objective_id", "period_id", "state", "rag_status", "archived_at"
-        )
+        for update in QuarterlyUpdate.objects.filter(wanted, objective_id__in=[pk for pk, _ in objectives])
+        .only("objective_id", "period_id", "state", "rag_status", "archived_at")
+        # No model ordering: it joins partnerships, plans, objectives and periods only to sort a dict's input.
+        .order_by()
     }
     for objective_id, plan_id in objectives:
         with_plan[plan_id].counts[period_status(updates.get(objective_id))] += 1

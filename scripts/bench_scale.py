@@ -193,13 +193,13 @@ def _pages(number: int) -> list[tuple[str, str, str]]:
 
     from csp.models import Group, Partnership
     from plans.models import Objective, Plan
-    from plans.services.national_data import national_slug
+    from plans.services.national_data import national_area_analyst_username, national_slug
 
     partnership = Partnership.objects.get(slug=national_slug(number))
     plan = Plan.objects.get(partnership=partnership)
     lead_objective = Objective.objects.filter(plan=plan, leads__person__user__username__endswith="-lead-00").first()
     board = Group.objects.get(partnership=partnership, kind=Group.Kind.BOARD)
-    slug = partnership.slug
+    slug, area = partnership.slug, partnership.area
     period = plan.current_period_id
     return [
         ("My items", f"{slug}-lead-00", reverse("plans:my_items")),
@@ -209,6 +209,7 @@ def _pages(number: int) -> list[tuple[str, str, str]]:
         ("Review dashboard", f"{slug}-chair", reverse("plans:review_dashboard")),
         ("Meeting pack", f"{slug}-chair", reverse("plans:meeting_pack", args=[board.pk])),
         ("Report list", f"{slug}-analyst", reverse("reporting:report_list")),
+        ("Area dashboard", national_area_analyst_username(area), reverse("areas:dashboard", args=[area.slug])),
         # API clients sign in with a token (a coordinator's session would also need two-factor).
         ("API objectives", f"token:{slug}-coordinator", "/api/objectives/"),
         ("API updates", f"token:{slug}-coordinator", "/api/updates/"),

@@ -80,7 +80,15 @@ def _objectives_for_list(queryset: QuerySet[Objective]) -> QuerySet[Objective]:
     return (
         queryset.exclude(state=Objective.State.STRUCK)
         .select_related("plan__partnership", "plan__current_period", "section")
-        .prefetch_related(Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)))
+        .prefetch_related(
+            Prefetch(
+                "leads",
+                # objective_id, not the model's "objective": that ordering joins plans and partnerships.
+                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by(
+                    "objective_id", "position", "id"
+                ),
+            )
+        )
         .order_by("plan__partnership__name", "-plan__period_start", "plan_id", "section__position", "position", "id")
     )
 
@@ -93,7 +101,8 @@ def _as_items(objectives: list[Objective], *, today: dt.date) -> list[MyItem]:
     if objectives:
         ids = [o.pk for o in objectives]
         period_ids = {p.pk for p in periods.values() if p is not None}
-        for update in QuarterlyUpdate.objects.filter(objective_id__in=ids, period_id__in=period_ids):
+        # No model ordering (it joins objectives, plans and partnerships to sort what goes into a dict).
+        for update in QuarterlyUpdate.objects.filter(objective_id__in=ids, period_id__in=period_ids).order_by():
             by_key[(update.objective_id, update.period_id)] = update
     items = []
     for objective in objectives:
@@ -168,7 +177,7 @@ def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> Up
     period = next((q for q in quarters if q.pk == period_pk), None)
     if period is None:
         raise Http404("No such quarter in this plan.")
-    updates = {u.period_id: u for u in _update_with_parts(objective.updates.filter(period__in=quarters))}
+    updates = {u.period_id: u for u in _update_with_parts(objective.updates.filter(period__in=quarters).order_by())}
     earlier = [q for q in quarters if q.start < period.start]
     previous = updates.get(earlier[-1].pk) if earlier else None
     return UpdatePage(

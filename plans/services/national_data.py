@@ -24,6 +24,8 @@ from simple_history.utils import bulk_create_with_history
 from csp.models import (
     Agency,
     Area,
+    AreaMembership,
+    AreaRole,
     Group,
     Membership,
     MembershipRole,
@@ -346,6 +348,30 @@ def _updates_write(*, rng, objectives, outcomes_of, quarters, leads, chair) -> N
         )
 
 
+def national_area_analyst_username(area: Area) -> str:
+    return f"{area.slug}-analyst"
+
+
+def national_area_analysts_ensure(*, password_hash: str) -> int:
+    """One PCC-office analyst per bench area (reads its ten partnerships); returns how many were added."""
+    user_model = get_user_model()
+    areas = list(Area.objects.filter(slug__startswith="national-bench-area-"))
+    have = set(
+        user_model.objects.filter(username__in=[national_area_analyst_username(a) for a in areas]).values_list(
+            "username", flat=True
+        )
+    )
+    missing = [a for a in areas if national_area_analyst_username(a) not in have]
+    with transaction.atomic():
+        for area in missing:
+            username = national_area_analyst_username(area)
+            user = user_model.objects.create(
+                username=username, email=f"{username}@bench.invalid", password=password_hash
+            )
+            AreaMembership.objects.create(user=user, area=area, role=AreaRole.AREA_ANALYST)
+    return len(missing)
+
+
 def national_generate(*, partnerships: int, shape: Shape | None = None, log=None) -> dict[str, int | float]:
     """Write bench partnerships 1..N that are missing; returns how many were made and how long it took."""
     shape = shape or Shape()
@@ -361,6 +387,7 @@ def national_generate(*, partnerships: int, shape: Shape | None = None, log=None
         made += 1
         if log:
             log(f"partnership {number}/{partnerships} written in {time.monotonic() - one:.1f} s")
+    national_area_analysts_ensure(password_hash=password_hash)
     if made and connection.vendor == "postgresql":
         # Fresh planner statistics, as autovacuum would gather on a live system: stale ones after a bulk
         # load make the planner hash whole national tables and the benchmark measure that instead.
