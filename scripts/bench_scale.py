@@ -187,7 +187,7 @@ def _gunicorn(env: dict[str, str], port: int, workers: int):
 # --- the pages ------------------------------------------------------------------------------
 
 
-def _pages(number: int) -> list[tuple[str, str, str]]:
+def bench_pages(number: int) -> list[tuple[str, str, str]]:
     """(name, who, url) for the main pages of bench partnership `number`."""
     from django.urls import reverse
 
@@ -218,7 +218,7 @@ def _pages(number: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def _clients(whos: set[str]):
+def bench_clients(whos: set[str]):
     """A test client and the header line for each user: a session cookie, or for "token:<username>" a
     read-only API token made for the run (earlier bench tokens of that user are revoked first)."""
     from django.contrib.auth import get_user_model
@@ -294,11 +294,11 @@ def main() -> None:
         size_mb = cursor.fetchone()[0] / 1024 / 1024
     print(f"database {urlsplit(database_url).path.lstrip('/')}: {size_mb:,.0f} MB for {args.partnerships} partnerships")
 
-    pages = _pages(max(1, args.partnerships // 2))
+    pages = bench_pages(max(1, args.partnerships // 2))
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")} | {"Trivial view"}
         pages = [page for page in pages if page[0] in wanted]
-    clients, credentials = _clients({who for _, who, _ in pages})
+    clients, credentials = bench_clients({who for _, who, _ in pages})
 
     if args.profile:
         _profile(clients, pages, args.profile, args.repeat)
