@@ -266,10 +266,11 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
     on_agenda = Q(pk__in=owned)
     if group.kind == Group.Kind.BOARD:
         on_agenda |= Exists(open_escalation.filter(board=group))
-    period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None)
+    period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None).order_by()
     since = quarters[0].start if quarters else meeting.date - dt.timedelta(days=365)
     updates = (
         QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None)
+        .order_by()  # read into a dict by period; the default ordering would join plan and partnership
         .select_related("period")
         .prefetch_related(
             Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by()),
@@ -380,12 +381,15 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
     # No user: the pack as a document (the PDF), with nothing to decide.
     may_run = user is not None and meeting.pk is not None and can_run_meeting(user, group)
     owned = objectives_owned_by_group(group)
-    on_agenda = Q(objectives__in=owned)
+    # A plan is in the pack if the group owns one of its items or (a board) one of its items is escalated to it:
+    # EXISTS per plan of the partnership, never a join of objectives x escalations made distinct.
+    on_agenda = Exists(owned.filter(plan=OuterRef("pk")))
     if group.kind == Group.Kind.BOARD:
-        on_agenda |= Q(objectives__escalations__board=group, objectives__escalations__resolved_at__isnull=True)
+        on_agenda |= Exists(
+            Escalation.objects.filter(objective__plan=OuterRef("pk"), board=group, resolved_at__isnull=True).order_by()
+        )
     plans = list(
         Plan.objects.filter(on_agenda, partnership_id=group.partnership_id, status=Plan.Status.LIVE)
-        .distinct()
         .select_related("current_period", "partnership")
         .order_by("-period_start", "title")
     )

@@ -13,6 +13,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     IntegerField,
     OuterRef,
@@ -79,7 +80,8 @@ def plans_reviewable_by(user: User) -> list[Plan]:
 def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: dt.date | None = None) -> QuerySet:
     """A plan's live objectives, each annotated with its status, update and overdue milestones for a quarter."""
     reference = overdue_reference_date(period, today=today)
-    period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period)
+    # Unordered: the update's default ordering would join the objective, plan and partnership in every subquery.
+    period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period).order_by()
     overdue = Milestone.objects.filter(milestone_overdue_q(reference), objective=OuterRef("pk"))
     overdue_count = overdue.order_by().values("objective").annotate(n=Count("pk")).values("n")[:1]
     status_rank = Case(
@@ -406,8 +408,13 @@ def objectives_owned_by_group(group: Group) -> QuerySet[Objective]:
 def latest_reported_period(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
     """The latest quarter up to the current one with a submitted or approved update: what a meeting reviews."""
     current = current_period_for(plan, today=today)
-    reported = QuarterlyUpdate.objects.filter(LIVE_UPDATE, objective__plan=plan, state__in=COUNTED_UPDATE_STATES)
+    # The partnership's periods (an update is only ever for one of them: `plans.rules.update_period_allowed`),
+    # latest first, the first with a counted update of the plan: a few index probes, not every update sorted.
+    reported = QuarterlyUpdate.objects.filter(
+        LIVE_UPDATE, period=OuterRef("pk"), objective__plan=plan, state__in=COUNTED_UPDATE_STATES
+    ).order_by()
+    periods = ReportingPeriod.objects.filter(Exists(reported), partnership_id=plan.partnership_id)
     if current is not None:
-        reported = reported.filter(period__start__lte=current.start)
-    latest = reported.select_related("period").order_by("-period__start").first()
-    return latest.period if latest else current
+        periods = periods.filter(start__lte=current.start)
+    latest = periods.order_by("-start", "-pk").first()
+    return latest or current

@@ -9,8 +9,8 @@ The Python function and the database expression are built from the same table, `
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.lookups import Exact
+from django.db.models import Case, CharField, Expression, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from csp.models import RagStatus, ReportingPeriod
 
@@ -89,18 +89,30 @@ def outcome_period_status(update: QuarterlyUpdate | None, outcome_status: Outcom
     return _FROM_RAG.get(outcome_status.rag_status, PeriodStatus.NO_STATUS)
 
 
-def period_status_expression(period: ReportingPeriod | OuterRef | None, *, objective_ref: str = "pk") -> Case:
-    """The same rule as a database expression over objectives (`period` may be an OuterRef)."""
-    counted = QuarterlyUpdate.objects.filter(
-        objective=OuterRef(objective_ref), period=period, state__in=COUNTED_UPDATE_STATES, archived_at__isnull=True
-    )
-    rag = Subquery(counted.values("rag_status")[:1], output_field=CharField())
-    return Case(
-        *[When(Exact(rag, value), then=Value(status)) for value, status in _FROM_RAG.items()],
-        When(Exists(counted), then=Value(PeriodStatus.NO_STATUS)),
-        default=Value(PeriodStatus.NO_UPDATE),
+def period_status_expression(period: ReportingPeriod | OuterRef | None, *, objective_ref: str = "pk") -> Expression:
+    """The same rule as a database expression over objectives (`period` may be an OuterRef).
+
+    One correlated subquery on the (objective, period) unique index: the counted update's `rag_status` mapped
+    through `_FROM_RAG` (anything else: 'Update gives no status'), and 'No update' when there is none. It is
+    unordered (the update's default ordering would join the objective, plan and partnership for every row).
+    """
+    given = Case(
+        *[When(rag_status=value, then=Value(status)) for value, status in _FROM_RAG.items()],
+        default=Value(PeriodStatus.NO_STATUS),
         output_field=CharField(),
     )
+    counted = (
+        QuarterlyUpdate.objects.filter(
+            objective=OuterRef(objective_ref),
+            period=period,
+            state__in=COUNTED_UPDATE_STATES,
+            archived_at__isnull=True,
+        )
+        .order_by()
+        .annotate(given_status=given)
+        .values("given_status")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=CharField()), Value(PeriodStatus.NO_UPDATE), output_field=CharField())
 
 
 def with_period_status(objectives: QuerySet, period: ReportingPeriod | None, *, name: str = "period_status"):
