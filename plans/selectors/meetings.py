@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,7 +240,7 @@ def _heading(objective: Objective) -> str | None:
 
 def _leads_text(objective: Objective) -> str:
     names = []
-    for lead in objective.leads.all():
+    for lead in objective.pack_leads:
         agency = (lead.agency.short_name or lead.agency.name) if lead.agency_id else ""
         names.append(" ".join(part for part in (agency, str(lead.person)) if part))
     return "; ".join(names) or objective.lead_text
@@ -268,19 +268,9 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
         on_agenda |= Exists(open_escalation.filter(board=group))
     period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None).order_by()
     since = quarters[0].start if quarters else meeting.date - dt.timedelta(days=365)
-    updates = (
-        QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None)
-        .order_by()  # read into a dict by period; the default ordering would join plan and partnership
-        .select_related("period")
-        .prefetch_related(
-            Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by()),
-            Prefetch(
-                "evidence",
-                queryset=UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
-                to_attr="pack_evidence",
-            ),
-        )
-    )
+    # The quarters' updates only: read into a dict by period, so unordered (the default ordering would join the
+    # plan and partnership); the reviewed quarter's outcome statuses and evidence are read after, for it alone.
+    updates = QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None).order_by()
     return (
         objectives_for_review(plan=plan, period=period, today=meeting.date)
         .filter(on_agenda)
@@ -298,8 +288,13 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
             | Q(has_pending_proposal=True)
         )
         .prefetch_related(
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
-            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
+            # Lists (to_attr), not managers: a manager per row costs a queryset clone per objective.
+            Prefetch(
+                "leads",
+                queryset=ObjectiveLead.objects.select_related("person", "agency").order_by("position", "id"),
+                to_attr="pack_leads",
+            ),
+            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number"), to_attr="pack_outcomes"),
             Prefetch("updates", queryset=updates, to_attr="pack_updates"),
             Prefetch(
                 "comments",
@@ -331,11 +326,35 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
     )
 
 
+def _reviewed_updates(objectives: list[Objective], *, period, quarters) -> None:
+    """Give each update its quarter (no query) and the reviewed quarter's counted updates their outcome statuses and
+    evidence: two queries for the plan, only for the updates whose statuses and files the pack shows."""
+    quarter_of = {quarter.pk: quarter for quarter in quarters}
+    reviewed = []
+    for objective in objectives:
+        for update in objective.pack_updates:
+            update.period = quarter_of[update.period_id]
+            if period is not None and update.period_id == period.pk and update_counts(update):
+                reviewed.append(update)
+            else:
+                update.pack_statuses, update.pack_evidence = [], []
+    prefetch_related_objects(
+        reviewed,
+        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by(), to_attr="pack_statuses"),
+        Prefetch(
+            "evidence",
+            queryset=UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
+            to_attr="pack_evidence",
+        ),
+    )
+
+
 def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[int], may_run: bool, url_of) -> PackItem:
     by_period = {update.period_id: update for update in objective.pack_updates}
     update = by_period.get(period.pk) if period else None
-    statuses = {s.outcome_id: s for s in update.outcome_statuses.all()} if update else {}
     counted = update_counts(update)
+    # Only a counted update's outcome statuses are read (outcome_period_status: 'No update' otherwise).
+    statuses = {s.outcome_id: s for s in update.pack_statuses} if update else {}
     outcomes = [
         OutcomeLine(
             number=outcome.number,
@@ -343,7 +362,7 @@ def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[i
             status=outcome_period_status(update, statuses.get(outcome.pk)),
             note=statuses[outcome.pk].note if counted and outcome.pk in statuses else "",
         )
-        for outcome in objective.outcomes.all()
+        for outcome in objective.pack_outcomes
     ]
     return PackItem(
         objective=objective,
@@ -393,7 +412,7 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         .select_related("current_period", "partnership")
         .order_by("-period_start", "title")
     )
-    owned_ids = set(owned.values_list("pk", flat=True)) if plans else set()
+    owned_ids = set(owned.order_by().values_list("pk", flat=True)) if plans else set()
     url_of = _url_of("plans:objective_detail")
     sections = {key: AgendaSection(key=key, label=label) for key, label in AGENDA}
     plan_periods = []
@@ -401,8 +420,13 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         period = latest_reported_period(plan, today=meeting.date)
         quarters = last_quarters(period)
         plan_periods.append(PlanPeriod(plan=plan, period=period))
-        objectives = _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting)
-        for objective in objectives.order_by("section__position", "position", "id"):
+        objectives = list(
+            _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting).order_by(
+                "section__position", "position", "id"
+            )
+        )
+        _reviewed_updates(objectives, period=period, quarters=quarters)
+        for objective in objectives:
             item = _pack_item(
                 objective,
                 plan=plan,
