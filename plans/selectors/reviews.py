@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -22,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -63,6 +61,7 @@ from .status import (
     STATUS_ORDER,
     PeriodStatus,
     period_status_expression,
+    period_status_rank_expression,
     update_counts,
 )
 
@@ -84,11 +83,6 @@ def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: 
     period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period).order_by()
     overdue = Milestone.objects.filter(milestone_overdue_q(reference), objective=OuterRef("pk"))
     overdue_count = overdue.order_by().values("objective").annotate(n=Count("pk")).values("n")[:1]
-    status_rank = Case(
-        *[When(period_status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
-        default=Value(len(STATUS_ORDER)),
-        output_field=IntegerField(),
-    )
     return (
         plan.objectives.filter(LIVE_OBJECTIVE)
         .exclude(state=Objective.State.STRUCK)
@@ -100,7 +94,8 @@ def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: 
             overdue_milestones=Coalesce(Subquery(overdue_count), Value(0), output_field=IntegerField()),
             is_overdue=ExpressionWrapper(objective_overdue_q(reference), output_field=BooleanField()),
         )
-        .annotate(status_rank=status_rank)
+        # Its own subquery: a CASE over period_status would repeat the status subquery once per status.
+        .annotate(status_rank=period_status_rank_expression(period))
     )
 
 
