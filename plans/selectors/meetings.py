@@ -58,7 +58,7 @@ TREND_QUARTERS = 4
 URL_PLACEHOLDER = 999999999
 
 
-def _url_of(name: str):
+def url_of_id(name: str):
     """A cheap maker of `name`'s URL for an id: reversed once, then filled in per row."""
     pattern = reverse(name, args=[URL_PLACEHOLDER])
     return lambda pk: pattern.replace(str(URL_PLACEHOLDER), str(pk))
@@ -272,7 +272,7 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
     # plan and partnership); the reviewed quarter's outcome statuses and evidence are read after, for it alone.
     updates = QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None).order_by()
     return (
-        objectives_for_review(plan=plan, period=period, today=meeting.date)
+        objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
         .filter(on_agenda)
         .annotate(
             period_update_late=Subquery(period_update.values("is_late")[:1]),
@@ -294,7 +294,6 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
                 queryset=ObjectiveLead.objects.select_related("person", "agency").order_by("position", "id"),
                 to_attr="pack_leads",
             ),
-            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number"), to_attr="pack_outcomes"),
             Prefetch("updates", queryset=updates, to_attr="pack_updates"),
             Prefetch(
                 "comments",
@@ -324,6 +323,21 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
             ),
         )
     )
+
+
+def _outcomes_of(objectives: list[Objective]) -> None:
+    """Each objective's expected outcomes as (id, number, text) in number order: one query, no model rows."""
+    by_objective: dict[int, list[tuple[int, int, str]]] = {objective.pk: [] for objective in objectives}
+    if by_objective:
+        rows = (
+            ExpectedOutcome.objects.filter(objective_id__in=list(by_objective))
+            .order_by("objective_id", "number")
+            .values_list("objective_id", "pk", "number", "text")
+        )
+        for objective_id, pk, number, text in rows:
+            by_objective[objective_id].append((pk, number, text))
+    for objective in objectives:
+        objective.pack_outcomes = by_objective[objective.pk]
 
 
 def _reviewed_updates(objectives: list[Objective], *, period, quarters) -> None:
@@ -357,12 +371,12 @@ def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[i
     statuses = {s.outcome_id: s for s in update.pack_statuses} if update else {}
     outcomes = [
         OutcomeLine(
-            number=outcome.number,
-            text=outcome.text,
-            status=outcome_period_status(update, statuses.get(outcome.pk)),
-            note=statuses[outcome.pk].note if counted and outcome.pk in statuses else "",
+            number=number,
+            text=text,
+            status=outcome_period_status(update, statuses.get(pk)),
+            note=statuses[pk].note if counted and pk in statuses else "",
         )
-        for outcome in objective.pack_outcomes
+        for pk, number, text in objective.pack_outcomes
     ]
     return PackItem(
         objective=objective,
@@ -413,7 +427,7 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         .order_by("-period_start", "title")
     )
     owned_ids = set(owned.order_by().values_list("pk", flat=True)) if plans else set()
-    url_of = _url_of("plans:objective_detail")
+    url_of = url_of_id("plans:objective_detail")
     sections = {key: AgendaSection(key=key, label=label) for key, label in AGENDA}
     plan_periods = []
     for plan in plans:
@@ -425,6 +439,7 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
                 "section__position", "position", "id"
             )
         )
+        _outcomes_of(objectives)
         _reviewed_updates(objectives, period=period, quarters=quarters)
         for objective in objectives:
             item = _pack_item(

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from csp.models import Group, ReportingPeriod
-from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_of
+from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_by_partnership, roles_of
 from priorities.models import Priority
 
 from ..models import (
@@ -69,6 +69,11 @@ from .status import (
 def plans_reviewable_by(user: User) -> list[Plan]:
     """Live plans of the partnerships where the user is a coordinator or a group chair."""
     plans = plans_visible_to(user).filter(status=Plan.Status.LIVE).select_related("partnership", "current_period")
+    if not user.is_superuser:
+        # Narrowed first to the partnerships where the user reviews (roles read once per request), so the
+        # query reads those partnerships' plans by index, not every live plan in the country.
+        reviewing = [pk for pk, roles in roles_by_partnership(user).items() if roles & REVIEWER_ROLES]
+        plans = plans.filter(partnership_id__in=reviewing)
     return [
         plan
         for plan in plans.order_by("partnership__name", "-period_start", "title")
@@ -76,14 +81,17 @@ def plans_reviewable_by(user: User) -> list[Plan]:
     ]
 
 
-def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: dt.date | None = None) -> QuerySet:
-    """A plan's live objectives, each annotated with its status, update and overdue milestones for a quarter."""
+def objectives_for_review(
+    *, plan: Plan, period: ReportingPeriod | None, today: dt.date | None = None, ranked: bool = True
+) -> QuerySet:
+    """A plan's live objectives, each annotated with its status, update and overdue milestones for a quarter
+    (and `status_rank` for sorting worst first, unless `ranked` is False: the meeting pack sorts in plan order)."""
     reference = overdue_reference_date(period, today=today)
     # Unordered: the update's default ordering would join the objective, plan and partnership in every subquery.
     period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period).order_by()
     overdue = Milestone.objects.filter(milestone_overdue_q(reference), objective=OuterRef("pk"))
     overdue_count = overdue.order_by().values("objective").annotate(n=Count("pk")).values("n")[:1]
-    return (
+    objectives = (
         plan.objectives.filter(LIVE_OBJECTIVE)
         .exclude(state=Objective.State.STRUCK)
         .select_related("section")
@@ -94,15 +102,20 @@ def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: 
             overdue_milestones=Coalesce(Subquery(overdue_count), Value(0), output_field=IntegerField()),
             is_overdue=ExpressionWrapper(objective_overdue_q(reference), output_field=BooleanField()),
         )
-        # Its own subquery: a CASE over period_status would repeat the status subquery once per status.
-        .annotate(status_rank=period_status_rank_expression(period))
     )
+    if not ranked:
+        return objectives
+    # Its own subquery: a CASE over period_status would repeat the status subquery once per status.
+    return objectives.annotate(status_rank=period_status_rank_expression(period))
 
 
 def counted_updates_prefetch(period: ReportingPeriod | None, *, to_attr: str = "counted_updates") -> Prefetch:
     """The period's counted update of each objective (a list of 0 or 1) with its outcome notes, for the reasons."""
-    updates = QuarterlyUpdate.objects.filter(period=period, state__in=COUNTED_UPDATE_STATES).prefetch_related(
-        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome"))
+    # Unordered (0 or 1 per objective): the default ordering would join the objective, plan and partnership.
+    updates = (
+        QuarterlyUpdate.objects.filter(period=period, state__in=COUNTED_UPDATE_STATES)
+        .order_by()
+        .prefetch_related(Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")))
     )
     return Prefetch("updates", queryset=updates, to_attr=to_attr)
 

@@ -30,6 +30,7 @@ from ..selectors.access import (
     open_escalations_visible_to,
 )
 from ..selectors.browse import current_period_for
+from ..selectors.meetings import url_of_id
 from ..selectors.reviews import (
     ItemPermissions,
     StatusCounts,
@@ -171,8 +172,10 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
         rows = list(page.object_list)
         prefetch_related_objects(rows, "indicators", "outcomes")
         trends = indicator_summaries_by_objective(rows)
+        detail_url = url_of_id("plans:objective_detail")  # one reverse for the page's rows
         for row in rows:
             row.indicator_summaries = trends.get(row.pk, [])
+            row.detail_url = detail_url(row.pk)
         page.object_list = rows
         return {
             **context,
