@@ -219,6 +219,8 @@ class MeetingPack:
     actions: list[ActionLogItem]
     decisions: list[MeetingDecision]
     may_run: bool
+    # Where the pack's decision forms post (one reverse for every item's form; '' for a meeting not set up).
+    decide_url: str = ""
 
     @property
     def items(self) -> list[PackItem]:
@@ -361,6 +363,10 @@ def _reviewed_updates(objectives: list[Objective], *, period, quarters) -> None:
             to_attr="pack_evidence",
         ),
     )
+    download_url = url_of_id("plans:evidence_download")
+    for update in reviewed:
+        for file in update.pack_evidence:
+            file.download_url = download_url(file.pk)
 
 
 def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[int], may_run: bool, url_of) -> PackItem:
@@ -457,6 +463,9 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         .select_related("owner", "raised_at")
         .order_by("done_on", "due_date", "raised_at__date", "id")
     )
+    edit_url, done_url = url_of_id("plans:action_edit"), url_of_id("plans:action_done")
+    for action in actions:
+        action.edit_url, action.done_url = edit_url(action.pk), done_url(action.pk)
     decisions = (
         list(meeting.decisions.select_related("objective", "decided_by").order_by("created_at", "id"))
         if meeting.pk
@@ -470,4 +479,5 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         actions=actions,
         decisions=decisions,
         may_run=may_run,
+        decide_url=reverse("plans:meeting_decide", args=[meeting.pk]) if meeting.pk else "",
     )
