@@ -137,6 +137,8 @@ class StatusCounts:
     label: str
     counts: dict[str, int] = field(default_factory=dict)
     is_total: bool = False
+    # How many of these items are overdue (`plans.rules`), counted in the same query.
+    overdue: int = 0
 
     @property
     def total(self) -> int:
@@ -155,22 +157,38 @@ class StatusCounts:
 
 
 def status_counts_by_section(*, plan: Plan, queryset: QuerySet) -> tuple[list[StatusCounts], StatusCounts]:
-    """Counts of each status per section of the plan (sections in plan order) and in total, in one query."""
-    rows = queryset.order_by().values("section_id", "period_status").annotate(n=Count("pk", distinct=True))
+    """Counts of each status per section of the plan (sections in plan order) and in total, with how many are
+    overdue (the total's `overdue`: the dashboard's overdue figure), in one query."""
+    rows = (
+        queryset.order_by()
+        .values("section_id", "period_status")
+        .annotate(n=Count("pk", distinct=True), overdue=Count("pk", distinct=True, filter=Q(is_overdue=True)))
+    )
     by_section: dict[int | None, dict[str, int]] = defaultdict(dict)
+    overdue: dict[int | None, int] = defaultdict(int)
     for row in rows:
         by_section[row["section_id"]][row["period_status"]] = row["n"]
+        overdue[row["section_id"]] += row["overdue"]
     sections = [
-        StatusCounts(section_id=section.pk, label=str(section), counts=by_section.get(section.pk, {}))
+        StatusCounts(
+            section_id=section.pk,
+            label=str(section),
+            counts=by_section.get(section.pk, {}),
+            overdue=overdue.get(section.pk, 0),
+        )
         for section in plan.sections.order_by("position", "id")
     ]
     if None in by_section:
-        sections.append(StatusCounts(section_id=None, label="No section", counts=by_section[None]))
+        sections.append(
+            StatusCounts(section_id=None, label="No section", counts=by_section[None], overdue=overdue[None])
+        )
     total: dict[str, int] = defaultdict(int)
     for counts in by_section.values():
         for status, n in counts.items():
             total[status] += n
-    return sections, StatusCounts(section_id=None, label="All sections", counts=dict(total), is_total=True)
+    return sections, StatusCounts(
+        section_id=None, label="All sections", counts=dict(total), is_total=True, overdue=sum(overdue.values())
+    )
 
 
 def overdue_item_count(queryset: QuerySet) -> int:

@@ -40,7 +40,6 @@ from ..selectors.reviews import (
     objective_for_item_page,
     objectives_for_review,
     outcome_status_table,
-    overdue_item_count,
     plan_quarters,
     plans_reviewable_by,
     priorities_addressed_by,
@@ -188,7 +187,7 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
             "sections": sections,
             "total": total,
             "statuses": [(s, PeriodStatus.label(s)) for s in STATUS_ORDER],
-            "overdue_items": overdue_item_count(counted),
+            "overdue_items": total.overdue,  # counted with the statuses, in the same query
             "struck_count": plan.objectives.filter(LIVE_OBJECTIVE, state=Objective.State.STRUCK).count(),
             "chart": status_chart(sections),
             "page_obj": page,
