@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,7 +58,7 @@ TREND_QUARTERS = 4
 URL_PLACEHOLDER = 999999999
 
 
-def _url_of(name: str):
+def url_of_id(name: str):
     """A cheap maker of `name`'s URL for an id: reversed once, then filled in per row."""
     pattern = reverse(name, args=[URL_PLACEHOLDER])
     return lambda pk: pattern.replace(str(URL_PLACEHOLDER), str(pk))
@@ -219,6 +219,8 @@ class MeetingPack:
     actions: list[ActionLogItem]
     decisions: list[MeetingDecision]
     may_run: bool
+    # Where the pack's decision forms post (one reverse for every item's form; '' for a meeting not set up).
+    decide_url: str = ""
 
     @property
     def items(self) -> list[PackItem]:
@@ -240,7 +242,7 @@ def _heading(objective: Objective) -> str | None:
 
 def _leads_text(objective: Objective) -> str:
     names = []
-    for lead in objective.leads.all():
+    for lead in objective.pack_leads:
         agency = (lead.agency.short_name or lead.agency.name) if lead.agency_id else ""
         names.append(" ".join(part for part in (agency, str(lead.person)) if part))
     return "; ".join(names) or objective.lead_text
@@ -266,22 +268,13 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
     on_agenda = Q(pk__in=owned)
     if group.kind == Group.Kind.BOARD:
         on_agenda |= Exists(open_escalation.filter(board=group))
-    period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None)
+    period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None).order_by()
     since = quarters[0].start if quarters else meeting.date - dt.timedelta(days=365)
-    updates = (
-        QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None)
-        .select_related("period")
-        .prefetch_related(
-            Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by()),
-            Prefetch(
-                "evidence",
-                queryset=UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
-                to_attr="pack_evidence",
-            ),
-        )
-    )
+    # The quarters' updates only: read into a dict by period, so unordered (the default ordering would join the
+    # plan and partnership); the reviewed quarter's outcome statuses and evidence are read after, for it alone.
+    updates = QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None).order_by()
     return (
-        objectives_for_review(plan=plan, period=period, today=meeting.date)
+        objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
         .filter(on_agenda)
         .annotate(
             period_update_late=Subquery(period_update.values("is_late")[:1]),
@@ -297,8 +290,12 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
             | Q(has_pending_proposal=True)
         )
         .prefetch_related(
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related("person", "agency")),
-            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
+            # Lists (to_attr), not managers: a manager per row costs a queryset clone per objective.
+            Prefetch(
+                "leads",
+                queryset=ObjectiveLead.objects.select_related("person", "agency").order_by("position", "id"),
+                to_attr="pack_leads",
+            ),
             Prefetch("updates", queryset=updates, to_attr="pack_updates"),
             Prefetch(
                 "comments",
@@ -330,19 +327,62 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
     )
 
 
+def _outcomes_of(objectives: list[Objective]) -> None:
+    """Each objective's expected outcomes as (id, number, text) in number order: one query, no model rows."""
+    by_objective: dict[int, list[tuple[int, int, str]]] = {objective.pk: [] for objective in objectives}
+    if by_objective:
+        rows = (
+            ExpectedOutcome.objects.filter(objective_id__in=list(by_objective))
+            .order_by("objective_id", "number")
+            .values_list("objective_id", "pk", "number", "text")
+        )
+        for objective_id, pk, number, text in rows:
+            by_objective[objective_id].append((pk, number, text))
+    for objective in objectives:
+        objective.pack_outcomes = by_objective[objective.pk]
+
+
+def _reviewed_updates(objectives: list[Objective], *, period, quarters) -> None:
+    """Give each update its quarter (no query) and the reviewed quarter's counted updates their outcome statuses and
+    evidence: two queries for the plan, only for the updates whose statuses and files the pack shows."""
+    quarter_of = {quarter.pk: quarter for quarter in quarters}
+    reviewed = []
+    for objective in objectives:
+        for update in objective.pack_updates:
+            update.period = quarter_of[update.period_id]
+            if period is not None and update.period_id == period.pk and update_counts(update):
+                reviewed.append(update)
+            else:
+                update.pack_statuses, update.pack_evidence = [], []
+    prefetch_related_objects(
+        reviewed,
+        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by(), to_attr="pack_statuses"),
+        Prefetch(
+            "evidence",
+            queryset=UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
+            to_attr="pack_evidence",
+        ),
+    )
+    download_url = url_of_id("plans:evidence_download")
+    for update in reviewed:
+        for file in update.pack_evidence:
+            file.download_url = download_url(file.pk)
+
+
 def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[int], may_run: bool, url_of) -> PackItem:
     by_period = {update.period_id: update for update in objective.pack_updates}
     update = by_period.get(period.pk) if period else None
-    statuses = {s.outcome_id: s for s in update.outcome_statuses.all()} if update else {}
     counted = update_counts(update)
+    # Only a counted update's outcome statuses are read (outcome_period_status: 'No update' otherwise).
+    statuses = {s.outcome_id: s for s in update.pack_statuses} if update else {}
     outcomes = [
         OutcomeLine(
-            number=outcome.number,
-            text=outcome.text,
-            status=outcome_period_status(update, statuses.get(outcome.pk)),
-            note=statuses[outcome.pk].note if counted and outcome.pk in statuses else "",
+            number=number,
+            text=text,
+            status=outcome_period_status(update, statuses.get(pk)),
+            note=statuses[pk].note if counted and pk in statuses else "",
         )
-        for outcome in objective.outcomes.all()
+        for pk, number, text in objective.pack_outcomes
     ]
     return PackItem(
         objective=objective,
@@ -380,25 +420,34 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
     # No user: the pack as a document (the PDF), with nothing to decide.
     may_run = user is not None and meeting.pk is not None and can_run_meeting(user, group)
     owned = objectives_owned_by_group(group)
-    on_agenda = Q(objectives__in=owned)
+    # A plan is in the pack if the group owns one of its items or (a board) one of its items is escalated to it:
+    # EXISTS per plan of the partnership, never a join of objectives x escalations made distinct.
+    on_agenda = Exists(owned.filter(plan=OuterRef("pk")))
     if group.kind == Group.Kind.BOARD:
-        on_agenda |= Q(objectives__escalations__board=group, objectives__escalations__resolved_at__isnull=True)
+        on_agenda |= Exists(
+            Escalation.objects.filter(objective__plan=OuterRef("pk"), board=group, resolved_at__isnull=True).order_by()
+        )
     plans = list(
         Plan.objects.filter(on_agenda, partnership_id=group.partnership_id, status=Plan.Status.LIVE)
-        .distinct()
         .select_related("current_period", "partnership")
         .order_by("-period_start", "title")
     )
-    owned_ids = set(owned.values_list("pk", flat=True)) if plans else set()
-    url_of = _url_of("plans:objective_detail")
+    owned_ids = set(owned.order_by().values_list("pk", flat=True)) if plans else set()
+    url_of = url_of_id("plans:objective_detail")
     sections = {key: AgendaSection(key=key, label=label) for key, label in AGENDA}
     plan_periods = []
     for plan in plans:
         period = latest_reported_period(plan, today=meeting.date)
         quarters = last_quarters(period)
         plan_periods.append(PlanPeriod(plan=plan, period=period))
-        objectives = _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting)
-        for objective in objectives.order_by("section__position", "position", "id"):
+        objectives = list(
+            _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting).order_by(
+                "section__position", "position", "id"
+            )
+        )
+        _outcomes_of(objectives)
+        _reviewed_updates(objectives, period=period, quarters=quarters)
+        for objective in objectives:
             item = _pack_item(
                 objective,
                 plan=plan,
@@ -414,6 +463,9 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         .select_related("owner", "raised_at")
         .order_by("done_on", "due_date", "raised_at__date", "id")
     )
+    edit_url, done_url = url_of_id("plans:action_edit"), url_of_id("plans:action_done")
+    for action in actions:
+        action.edit_url, action.done_url = edit_url(action.pk), done_url(action.pk)
     decisions = (
         list(meeting.decisions.select_related("objective", "decided_by").order_by("created_at", "id"))
         if meeting.pk
@@ -427,4 +479,5 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         actions=actions,
         decisions=decisions,
         may_run=may_run,
+        decide_url=reverse("plans:meeting_decide", args=[meeting.pk]) if meeting.pk else "",
     )

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
+    Exists,
     ExpressionWrapper,
     IntegerField,
     OuterRef,
@@ -21,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -29,7 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from csp.models import Group, ReportingPeriod
-from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_of
+from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_by_partnership, roles_of
 from priorities.models import Priority
 
 from ..models import (
@@ -62,6 +61,7 @@ from .status import (
     STATUS_ORDER,
     PeriodStatus,
     period_status_expression,
+    period_status_rank_expression,
     update_counts,
 )
 
@@ -69,6 +69,11 @@ from .status import (
 def plans_reviewable_by(user: User) -> list[Plan]:
     """Live plans of the partnerships where the user is a coordinator or a group chair."""
     plans = plans_visible_to(user).filter(status=Plan.Status.LIVE).select_related("partnership", "current_period")
+    if not user.is_superuser:
+        # Narrowed first to the partnerships where the user reviews (roles read once per request), so the
+        # query reads those partnerships' plans by index, not every live plan in the country.
+        reviewing = [pk for pk, roles in roles_by_partnership(user).items() if roles & REVIEWER_ROLES]
+        plans = plans.filter(partnership_id__in=reviewing)
     return [
         plan
         for plan in plans.order_by("partnership__name", "-period_start", "title")
@@ -76,18 +81,17 @@ def plans_reviewable_by(user: User) -> list[Plan]:
     ]
 
 
-def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: dt.date | None = None) -> QuerySet:
-    """A plan's live objectives, each annotated with its status, update and overdue milestones for a quarter."""
+def objectives_for_review(
+    *, plan: Plan, period: ReportingPeriod | None, today: dt.date | None = None, ranked: bool = True
+) -> QuerySet:
+    """A plan's live objectives, each annotated with its status, update and overdue milestones for a quarter
+    (and `status_rank` for sorting worst first, unless `ranked` is False: the meeting pack sorts in plan order)."""
     reference = overdue_reference_date(period, today=today)
-    period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period)
+    # Unordered: the update's default ordering would join the objective, plan and partnership in every subquery.
+    period_updates = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period).order_by()
     overdue = Milestone.objects.filter(milestone_overdue_q(reference), objective=OuterRef("pk"))
     overdue_count = overdue.order_by().values("objective").annotate(n=Count("pk")).values("n")[:1]
-    status_rank = Case(
-        *[When(period_status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
-        default=Value(len(STATUS_ORDER)),
-        output_field=IntegerField(),
-    )
-    return (
+    objectives = (
         plan.objectives.filter(LIVE_OBJECTIVE)
         .exclude(state=Objective.State.STRUCK)
         .select_related("section")
@@ -98,14 +102,20 @@ def objectives_for_review(*, plan: Plan, period: ReportingPeriod | None, today: 
             overdue_milestones=Coalesce(Subquery(overdue_count), Value(0), output_field=IntegerField()),
             is_overdue=ExpressionWrapper(objective_overdue_q(reference), output_field=BooleanField()),
         )
-        .annotate(status_rank=status_rank)
     )
+    if not ranked:
+        return objectives
+    # Its own subquery: a CASE over period_status would repeat the status subquery once per status.
+    return objectives.annotate(status_rank=period_status_rank_expression(period))
 
 
 def counted_updates_prefetch(period: ReportingPeriod | None, *, to_attr: str = "counted_updates") -> Prefetch:
     """The period's counted update of each objective (a list of 0 or 1) with its outcome notes, for the reasons."""
-    updates = QuarterlyUpdate.objects.filter(period=period, state__in=COUNTED_UPDATE_STATES).prefetch_related(
-        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome"))
+    # Unordered (0 or 1 per objective): the default ordering would join the objective, plan and partnership.
+    updates = (
+        QuarterlyUpdate.objects.filter(period=period, state__in=COUNTED_UPDATE_STATES)
+        .order_by()
+        .prefetch_related(Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")))
     )
     return Prefetch("updates", queryset=updates, to_attr=to_attr)
 
@@ -127,6 +137,8 @@ class StatusCounts:
     label: str
     counts: dict[str, int] = field(default_factory=dict)
     is_total: bool = False
+    # How many of these items are overdue (`plans.rules`), counted in the same query.
+    overdue: int = 0
 
     @property
     def total(self) -> int:
@@ -145,22 +157,38 @@ class StatusCounts:
 
 
 def status_counts_by_section(*, plan: Plan, queryset: QuerySet) -> tuple[list[StatusCounts], StatusCounts]:
-    """Counts of each status per section of the plan (sections in plan order) and in total, in one query."""
-    rows = queryset.order_by().values("section_id", "period_status").annotate(n=Count("pk", distinct=True))
+    """Counts of each status per section of the plan (sections in plan order) and in total, with how many are
+    overdue (the total's `overdue`: the dashboard's overdue figure), in one query."""
+    rows = (
+        queryset.order_by()
+        .values("section_id", "period_status")
+        .annotate(n=Count("pk", distinct=True), overdue=Count("pk", distinct=True, filter=Q(is_overdue=True)))
+    )
     by_section: dict[int | None, dict[str, int]] = defaultdict(dict)
+    overdue: dict[int | None, int] = defaultdict(int)
     for row in rows:
         by_section[row["section_id"]][row["period_status"]] = row["n"]
+        overdue[row["section_id"]] += row["overdue"]
     sections = [
-        StatusCounts(section_id=section.pk, label=str(section), counts=by_section.get(section.pk, {}))
+        StatusCounts(
+            section_id=section.pk,
+            label=str(section),
+            counts=by_section.get(section.pk, {}),
+            overdue=overdue.get(section.pk, 0),
+        )
         for section in plan.sections.order_by("position", "id")
     ]
     if None in by_section:
-        sections.append(StatusCounts(section_id=None, label="No section", counts=by_section[None]))
+        sections.append(
+            StatusCounts(section_id=None, label="No section", counts=by_section[None], overdue=overdue[None])
+        )
     total: dict[str, int] = defaultdict(int)
     for counts in by_section.values():
         for status, n in counts.items():
             total[status] += n
-    return sections, StatusCounts(section_id=None, label="All sections", counts=dict(total), is_total=True)
+    return sections, StatusCounts(
+        section_id=None, label="All sections", counts=dict(total), is_total=True, overdue=sum(overdue.values())
+    )
 
 
 def overdue_item_count(queryset: QuerySet) -> int:
@@ -406,8 +434,13 @@ def objectives_owned_by_group(group: Group) -> QuerySet[Objective]:
 def latest_reported_period(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
     """The latest quarter up to the current one with a submitted or approved update: what a meeting reviews."""
     current = current_period_for(plan, today=today)
-    reported = QuarterlyUpdate.objects.filter(LIVE_UPDATE, objective__plan=plan, state__in=COUNTED_UPDATE_STATES)
+    # The partnership's periods (an update is only ever for one of them: `plans.rules.update_period_allowed`),
+    # latest first, the first with a counted update of the plan: a few index probes, not every update sorted.
+    reported = QuarterlyUpdate.objects.filter(
+        LIVE_UPDATE, period=OuterRef("pk"), objective__plan=plan, state__in=COUNTED_UPDATE_STATES
+    ).order_by()
+    periods = ReportingPeriod.objects.filter(Exists(reported), partnership_id=plan.partnership_id)
     if current is not None:
-        reported = reported.filter(period__start__lte=current.start)
-    latest = reported.select_related("period").order_by("-period__start").first()
-    return latest.period if latest else current
+        periods = periods.filter(start__lte=current.start)
+    latest = periods.order_by("-start", "-pk").first()
+    return latest or current

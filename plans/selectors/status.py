@@ -9,8 +9,8 @@ The Python function and the database expression are built from the same table, `
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.lookups import Exact
+from django.db.models import Case, CharField, Expression, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from csp.models import RagStatus, ReportingPeriod
 
@@ -89,18 +89,45 @@ def outcome_period_status(update: QuarterlyUpdate | None, outcome_status: Outcom
     return _FROM_RAG.get(outcome_status.rag_status, PeriodStatus.NO_STATUS)
 
 
-def period_status_expression(period: ReportingPeriod | OuterRef | None, *, objective_ref: str = "pk") -> Case:
+def _counted_update(period: ReportingPeriod | OuterRef | None, objective_ref: str) -> QuerySet:
+    """The objective's counted update for the period (0 or 1 row: one update per objective and period), unordered:
+    the update's default ordering would join the objective, plan and partnership in every correlated subquery."""
+    return QuarterlyUpdate.objects.filter(
+        objective=OuterRef(objective_ref),
+        period=period,
+        state__in=COUNTED_UPDATE_STATES,
+        archived_at__isnull=True,
+    ).order_by()
+
+
+def _by_the_rule(period, objective_ref: str, value_of: dict[str, object], output_field) -> Coalesce:
+    """The rule as one correlated subquery on the (objective, period) unique index, each status given as
+    `value_of[status]`: the counted update's `rag_status` through `_FROM_RAG` (anything else: 'Update gives no
+    status'), and 'No update' when there is no counted update."""
+    given = Case(
+        *[When(rag_status=rag, then=Value(value_of[status])) for rag, status in _FROM_RAG.items()],
+        default=Value(value_of[PeriodStatus.NO_STATUS]),
+        output_field=output_field,
+    )
+    counted = _counted_update(period, objective_ref).annotate(given=given).values("given")[:1]
+    return Coalesce(
+        Subquery(counted, output_field=output_field),
+        Value(value_of[PeriodStatus.NO_UPDATE]),
+        output_field=output_field,
+    )
+
+
+def period_status_expression(period: ReportingPeriod | OuterRef | None, *, objective_ref: str = "pk") -> Expression:
     """The same rule as a database expression over objectives (`period` may be an OuterRef)."""
-    counted = QuarterlyUpdate.objects.filter(
-        objective=OuterRef(objective_ref), period=period, state__in=COUNTED_UPDATE_STATES, archived_at__isnull=True
-    )
-    rag = Subquery(counted.values("rag_status")[:1], output_field=CharField())
-    return Case(
-        *[When(Exact(rag, value), then=Value(status)) for value, status in _FROM_RAG.items()],
-        When(Exists(counted), then=Value(PeriodStatus.NO_STATUS)),
-        default=Value(PeriodStatus.NO_UPDATE),
-        output_field=CharField(),
-    )
+    return _by_the_rule(period, objective_ref, {status: status for status in STATUS_ORDER}, CharField())
+
+
+def period_status_rank_expression(
+    period: ReportingPeriod | OuterRef | None, *, objective_ref: str = "pk"
+) -> Expression:
+    """The position of the objective's status in `STATUS_ORDER` (0: red, worst first), by the same rule, for
+    ordering: one subquery, where a CASE over `period_status_expression` would repeat it for each status."""
+    return _by_the_rule(period, objective_ref, {s: rank for rank, s in enumerate(STATUS_ORDER)}, IntegerField())
 
 
 def with_period_status(objectives: QuerySet, period: ReportingPeriod | None, *, name: str = "period_status"):

@@ -30,6 +30,7 @@ from ..selectors.access import (
     open_escalations_visible_to,
 )
 from ..selectors.browse import current_period_for
+from ..selectors.meetings import url_of_id
 from ..selectors.reviews import (
     ItemPermissions,
     StatusCounts,
@@ -39,7 +40,6 @@ from ..selectors.reviews import (
     objective_for_item_page,
     objectives_for_review,
     outcome_status_table,
-    overdue_item_count,
     plan_quarters,
     plans_reviewable_by,
     priorities_addressed_by,
@@ -171,8 +171,10 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
         rows = list(page.object_list)
         prefetch_related_objects(rows, "indicators", "outcomes")
         trends = indicator_summaries_by_objective(rows)
+        detail_url = url_of_id("plans:objective_detail")  # one reverse for the page's rows
         for row in rows:
             row.indicator_summaries = trends.get(row.pk, [])
+            row.detail_url = detail_url(row.pk)
         page.object_list = rows
         return {
             **context,
@@ -185,7 +187,7 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
             "sections": sections,
             "total": total,
             "statuses": [(s, PeriodStatus.label(s)) for s in STATUS_ORDER],
-            "overdue_items": overdue_item_count(counted),
+            "overdue_items": total.overdue,  # counted with the statuses, in the same query
             "struck_count": plan.objectives.filter(LIVE_OBJECTIVE, state=Objective.State.STRUCK).count(),
             "chart": status_chart(sections),
             "page_obj": page,

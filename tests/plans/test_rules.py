@@ -26,7 +26,14 @@ from plans.rules import (
     update_period_allowed,
     update_periods_q,
 )
-from plans.selectors.status import PeriodStatus, outcome_period_status, period_status, with_period_status
+from plans.selectors.status import (
+    STATUS_ORDER,
+    PeriodStatus,
+    outcome_period_status,
+    period_status,
+    period_status_rank_expression,
+    with_period_status,
+)
 from plans.services.updates import UpdateInput, update_save_draft
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -69,6 +76,22 @@ def test_status_annotation_equals_the_python_rule_for_every_update_state(state, 
     assert annotated == period_status(update)
     counted = state in (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED)
     assert annotated == (EXPECTED_STATUS[rag] if counted else PeriodStatus.NO_UPDATE)
+
+
+@pytest.mark.parametrize(("state", "rag"), [*itertools.product(STATES, RAGS), (None, None)])
+def test_status_rank_annotation_is_the_python_rules_place_in_the_status_order(state, rag):
+    objective = ObjectiveFactory()
+    quarter = QuarterFactory(partnership=objective.plan.partnership)
+    update = None
+    if state is not None:
+        update = QuarterlyUpdateFactory(objective=objective, period=quarter, state=state, rag_status=rag)
+    rank = (
+        Objective.objects.filter(pk=objective.pk)
+        .annotate(rank=period_status_rank_expression(quarter))
+        .values_list("rank", flat=True)
+        .get()
+    )
+    assert rank == STATUS_ORDER.index(period_status(update))
 
 
 def test_the_two_no_status_cases_have_distinct_words():
