@@ -40,7 +40,9 @@ def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> Quer
     Only what the page shows is fetched (leads, and the period's update with its outcome statuses for the
     reason beside a red or amber); the prefetches run for the rows of the page being shown only.
     """
-    updates = QuarterlyUpdate.objects.filter(period=period) if period else QuarterlyUpdate.objects.none()
+    # Explicit orderings: the models' default ones join plan and partnership to sort rows that a prefetch then
+    # groups by objective anyway (one update per objective and quarter; leads in their order).
+    updates = QuarterlyUpdate.objects.filter(period=period).order_by("id") if period else QuarterlyUpdate.objects.none()
     updates = updates.prefetch_related(
         Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome"))
     )
@@ -48,7 +50,10 @@ def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> Quer
         with_period_status(plan.objectives.filter(LIVE_OBJECTIVE), period)
         .select_related("section__priority")
         .prefetch_related(
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
+            Prefetch(
+                "leads",
+                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by("position", "id"),
+            ),
             Prefetch("updates", queryset=updates, to_attr="period_updates"),
         )
         .order_by("section__position", "position", "id")
