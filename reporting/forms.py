@@ -48,6 +48,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         partnership_ids = [p.pk for p in partnerships_for_reports(user)]
+        self.can_request = bool(partnership_ids)  # for the page: whether to show the form at all
         self.fields["plan"].queryset = (
             Plan.objects.filter(partnership__in=partnership_ids)
             .exclude(status=Plan.Status.DRAFT)

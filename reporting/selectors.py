@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
@@ -18,28 +20,66 @@ from priorities.models import Priority
 
 from .models import ReportJob
 
+# What the report list shows of each job.
+JOB_LIST_RELATED = ("partnership", "plan", "period", "requested_by", "meeting__group", "area")
+
+
+def _visible_partnership_ids(user: User) -> list[int]:
+    """`partnership_ids_visible_to` as a list, asked once a request (kept on the user, like its roles)."""
+    cached = getattr(user, "_csp_report_partnership_ids", None)
+    if cached is None:
+        cached = list(partnership_ids_visible_to(user).values_list("id", flat=True))
+        _remember_visible_partnership_ids(user, cached)
+    return cached
+
+
+def _remember_visible_partnership_ids(user: User, ids: list[int]) -> None:
+    if user.is_authenticated:
+        user._csp_report_partnership_ids = ids
+
 
 def report_jobs_visible_to(user: User) -> QuerySet[ReportJob]:
     """Reports of the user's partnerships; an area summary only if the user sees each partnership it covers or names."""
-    visible = partnership_ids_visible_to(user)
+    # The ids as a list, not a subquery: with literal ids PostgreSQL reads the partnership's jobs by index
+    # instead of joining every report in the country before filtering (issue 15: 86 ms -> <1 ms at N=300).
+    visible = _visible_partnership_ids(user)
     hidden = Partnership.objects.exclude(pk__in=visible)
     return (
         ReportJob.objects.filter(partnership__in=visible)
         .exclude(covered_partnerships__in=hidden)
         .exclude(left_out_partnerships__in=hidden)
-        .select_related("partnership", "plan", "period", "requested_by", "meeting__group", "area")
+        .select_related(*JOB_LIST_RELATED)
     )
 
 
-def latest_report_ids(user: User) -> set[int]:
-    """The newest done report of each kind, plan (or partnership, for an area summary) and period the user sees."""
+def report_jobs_page(user: User, number, per_page: int) -> Page:
+    """One page of the report list, newest first: the page's ids from a narrow query, then those jobs with what
+    the list shows (one query joining nine tables costs PostgreSQL more to plan than to run)."""
+    ids = report_jobs_visible_to(user).select_related(None).values_list("pk", flat=True)
+    page = Paginator(ids, per_page).get_page(number)
+    page_ids = list(page.object_list)
+    jobs = ReportJob.objects.filter(pk__in=page_ids).select_related(*JOB_LIST_RELATED).in_bulk()
+    page.object_list = [jobs[pk] for pk in page_ids]
+    return page
+
+
+def latest_report_ids(user: User, jobs: Iterable[ReportJob] | None = None) -> set[int]:
+    """The newest done report of each kind, plan (or partnership, for an area summary) and period the user sees.
+
+    With `jobs` (a page of the list): which of them are. Only their periods are ranked (whole partitions, so
+    the same answer as ranking every report).
+    """
     newest_first = Window(
         RowNumber(),
         partition_by=[F("kind"), F("partnership_id"), F("plan_id"), F("period_id")],
         order_by=[F("finished_at").desc(nulls_last=True), F("id").desc()],
     )
-    done = report_jobs_visible_to(user).filter(state=ReportJob.State.DONE).annotate(rank=newest_first)
-    return set(done.filter(rank=1).values_list("pk", flat=True))
+    done = report_jobs_visible_to(user).filter(state=ReportJob.State.DONE)
+    if jobs is None:
+        return set(done.annotate(rank=newest_first).filter(rank=1).values_list("pk", flat=True))
+    jobs = list(jobs)
+    done = done.filter(period_id__in={job.period_id for job in jobs}).annotate(rank=newest_first)
+    return set(done.filter(rank=1).values_list("pk", flat=True)) & {job.pk for job in jobs}
 
 
 def access_report_job(user: User, pk: int) -> ReportJob:
@@ -54,7 +94,9 @@ def can_request_reports(user: User, partnership: Partnership | int) -> bool:
 
 def partnerships_for_reports(user: User) -> list[Partnership]:
     """Partnerships where the user may ask for reports."""
-    return [p for p in partnerships_visible_to(user) if can_request_reports(user, p)]
+    visible = list(partnerships_visible_to(user))
+    _remember_visible_partnership_ids(user, [p.pk for p in visible])  # the report list needs them next
+    return [p for p in visible if can_request_reports(user, p)]
 
 
 @dataclass

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -25,8 +24,7 @@ from .selectors import (
     access_report_job,
     can_request_reports,
     latest_report_ids,
-    partnerships_for_reports,
-    report_jobs_visible_to,
+    report_jobs_page,
 )
 from .services import meeting_pack_request, report_is_stuck, report_request, report_retry, report_retry_at
 
@@ -63,15 +61,15 @@ class ReportListView(LoginRequiredMixin, View):
         return self._render(request, form, status=200)
 
     def _render(self, request, form, status=200):
-        page = Paginator(report_jobs_visible_to(request.user), JOBS_PER_PAGE).get_page(request.GET.get("page"))
-        latest = latest_report_ids(request.user)
+        page = report_jobs_page(request.user, request.GET.get("page"), JOBS_PER_PAGE)
+        latest = latest_report_ids(request.user, page.object_list) if page.object_list else set()
         return render(
             request,
             self.template_name,
             {
                 "page_title": "Reports",
                 "form": form,
-                "can_request": bool(partnerships_for_reports(request.user)),
+                "can_request": form.can_request,
                 "page_obj": page,
                 "jobs": page.object_list,
                 "latest_ids": latest,

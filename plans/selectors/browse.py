@@ -11,7 +11,7 @@ from django.utils import timezone
 from csp.models import Partnership, ReportingPeriod
 from csp.selectors import User, partnerships_visible_to
 
-from ..models import ExpectedOutcome, Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
+from ..models import Objective, ObjectiveLead, OutcomeStatus, Plan, QuarterlyUpdate
 from ..rules import LEAD_LABEL_RELATED
 from .access import LIVE_OBJECTIVE, plans_visible_to
 from .status import with_period_status
@@ -35,21 +35,25 @@ def partnerships_with_plans_for(user: User) -> QuerySet[Partnership]:
 
 
 def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> QuerySet[Objective]:
-    """Every objective of a plan with what the plan page shows and its status in the period, prefetched."""
-    updates = QuarterlyUpdate.objects.filter(period=period) if period else QuarterlyUpdate.objects.none()
+    """Every objective of a plan with what the plan page shows and its status in the period, prefetched.
+
+    Only what the page shows is fetched (leads, and the period's update with its outcome statuses for the
+    reason beside a red or amber); the prefetches run for the rows of the page being shown only.
+    """
+    # Explicit orderings: the models' default ones join plan and partnership to sort rows that a prefetch then
+    # groups by objective anyway (one update per objective and quarter; leads in their order).
+    updates = QuarterlyUpdate.objects.filter(period=period).order_by("id") if period else QuarterlyUpdate.objects.none()
     updates = updates.prefetch_related(
         Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome"))
     )
     return (
         with_period_status(plan.objectives.filter(LIVE_OBJECTIVE), period)
-        .select_related("section")
+        .select_related("section__priority")
         .prefetch_related(
-            "priorities",
-            "lead_agencies",
-            "lead_groups",
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
-            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
-            "actions",
+            Prefetch(
+                "leads",
+                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by("position", "id"),
+            ),
             Prefetch("updates", queryset=updates, to_attr="period_updates"),
         )
         .order_by("section__position", "position", "id")

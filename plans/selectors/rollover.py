@@ -41,6 +41,10 @@ def _year(objective: Objective, *, current: Objective) -> YearOfObjective:
 
 def objective_years(*, user: User, objective: Objective) -> list[YearOfObjective]:
     """The objective in every year the user may see, oldest first; [] when it was never carried either way."""
+    if objective.carried_forward_from_id is None and not (
+        objectives_visible_to(user).filter(carried_forward_from_id=objective.pk).exists()
+    ):
+        return []  # most objectives: one cheap query instead of fetching the year with its updates
     counted = Prefetch(
         "updates",
         queryset=QuarterlyUpdate.objects.filter(state__in=COUNTED_UPDATE_STATES, archived_at__isnull=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from csp.models import RagStatus
 
@@ -22,3 +23,24 @@ def status_label(status: str | None) -> str:
     if status == RagStatus.NOT_UPDATED or not status:
         return NOT_GIVEN
     return RagStatus(status).label
+
+
+# The colour of each status's tag: a second cue beside the words, never the only one.
+TAG_CLASSES = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk-tag--red"}
+
+
+@register.simple_tag
+def rag_tag(status: str | None, meaning: str = "") -> str:
+    """A status as a GOV.UK tag (words, with colour as a second cue) and its meaning beside it.
+
+    The markup of `includes/rag_tag.html`, which calls this; pages with many statuses call the tag directly
+    (an include per status costs a template render each: issue 15).
+    """
+    tag = format_html(
+        '<strong class="govuk-tag app-status {}">{}</strong>',
+        TAG_CLASSES.get(status, "govuk-tag--grey"),
+        status_label(status),
+    )
+    if meaning:
+        return format_html('{} <span class="govuk-body-s">{}</span>', tag, meaning)
+    return tag

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -20,7 +21,11 @@ from ..selectors.browse import (
     plan_for_page,
 )
 from ..services.rollover import plan_successor
+from .reviews import _pagination as page_numbers
 from .reviews import render_item_page
+
+# Objectives per page of the plan page (issue 15): the demo plans (<= 37 objectives) stay one page.
+PLAN_PAGE_SIZE = 50
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -43,7 +48,9 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
         quarters = list(update_periods_of(plan))
         chosen = self.request.GET.get("period", "")
         period = next((q for q in quarters if str(q.pk) == chosen), None) or current_period_for(plan)
-        objectives = list(objectives_for_plan_page(plan, period))
+        # Paged: the prefetches run for the page's objectives only; the downloads keep the whole plan.
+        page = Paginator(objectives_for_plan_page(plan, period), PLAN_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        objectives = list(page.object_list)
         sections = [(section, list(items)) for section, items in groupby(objectives, key=lambda o: o.section)]
         for objective in objectives:
             # The update is shown for its reason, or as a draft in progress beside the status: never as the status.
@@ -61,7 +68,9 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             period=period,
             quarters=quarters,
             sections=sections,
-            objective_count=len(objectives),
+            objective_count=page.paginator.count,
+            page_obj=page,
+            pagination=page_numbers(page),
             can_publish=can_change_plan_content(self.request.user, plan.partnership_id),
             may_edit=can_change_plan_content(self.request.user, plan.partnership_id),
             **kwargs,

@@ -142,3 +142,30 @@ def test_the_job_page_shows_the_retry_time_in_london_time(partnership, make_memb
     page = client.get(reverse("reporting:report_detail", args=[job.pk])).content.decode()
     expected = timezone.localtime(started + dt.timedelta(seconds=600)).strftime("%H:%M")
     assert f"It will be retried at {expected}." in page
+
+
+def test_the_latest_marks_are_the_same_on_every_page_of_the_list(partnership, make_member, report_plan, client):
+    """The list asks which reports are latest for its page's periods only: the same answer as over all reports."""
+    from reporting.selectors import latest_report_ids, report_jobs_visible_to
+
+    analyst = make_member(partnership, "analyst")
+    # 30 reports, newest first in the list: Q2 ones on page 1, the older Q1 ones and one older Q2 on page 2.
+    for minutes in range(0, 26):
+        _done(partnership, report_plan, analyst, period=report_plan.q2, kind="rag" if minutes % 2 else "board")
+    ReportJob.objects.filter(period=report_plan.q2).update(requested_at=timezone.now())
+    oldest_q2 = _done(partnership, report_plan, analyst, period=report_plan.q2, minutes_ago=600)
+    ReportJob.objects.filter(pk=oldest_q2.pk).update(requested_at=timezone.now() - dt.timedelta(days=2))
+    for minutes in (100, 200, 300):
+        _done(partnership, report_plan, analyst, period=report_plan.q1, minutes_ago=minutes)
+    ReportJob.objects.filter(period=report_plan.q1).update(requested_at=timezone.now() - dt.timedelta(days=1))
+    everywhere = latest_report_ids(analyst)
+    client.force_login(analyst)
+    shown = []
+    for number in (1, 2):
+        response = client.get(reverse("reporting:report_list"), {"page": number})
+        jobs = list(response.context["jobs"])
+        shown += [job.pk for job in jobs]
+        assert response.context["latest_ids"] == everywhere & {job.pk for job in jobs}
+    assert shown == list(report_jobs_visible_to(analyst).values_list("pk", flat=True))
+    assert oldest_q2.pk in shown[25:]
+    assert oldest_q2.pk not in everywhere
