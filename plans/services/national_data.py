@@ -372,6 +372,45 @@ def national_area_analysts_ensure(*, password_hash: str) -> int:
     return len(missing)
 
 
+def national_reports_ensure() -> int:
+    """Finished board and Responsible Authorities Group reports for each bench quarter (PCC half-yearly too),
+    as four years of use leave in the report list; only for bench partnerships that have none yet."""
+    from reporting.models import ReportJob  # reporting builds on plans: imported when used
+
+    have = set(
+        ReportJob.objects.filter(partnership__slug__startswith=SLUG_PREFIX).values_list("partnership_id", flat=True)
+    )
+    plans = Plan.objects.filter(partnership__slug__startswith=SLUG_PREFIX).exclude(partnership_id__in=have)
+    jobs = []
+    for plan in plans.select_related("partnership"):
+        periods = ReportingPeriod.objects.filter(
+            partnership=plan.partnership, start__gte=plan.period_start, end__lte=timezone.localdate()
+        )
+        for period in periods:
+            kinds = {
+                ReportingPeriod.Kind.QUARTER: (ReportJob.Kind.BOARD, ReportJob.Kind.RAG),
+                ReportingPeriod.Kind.HALF_YEAR: (ReportJob.Kind.PCC,),
+            }.get(period.kind, ())
+            finished = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=20), dt.time(7)))
+            jobs += [
+                ReportJob(
+                    kind=kind,
+                    partnership=plan.partnership,
+                    plan=plan,
+                    period=period,
+                    requested_at=finished,
+                    is_automatic=True,
+                    state=ReportJob.State.DONE,
+                    attempts=1,
+                    started_at=finished,
+                    finished_at=finished,
+                )
+                for kind in kinds
+            ]
+    ReportJob.objects.bulk_create(jobs, batch_size=BATCH)
+    return len(jobs)
+
+
 def national_generate(*, partnerships: int, shape: Shape | None = None, log=None) -> dict[str, int | float]:
     """Write bench partnerships 1..N that are missing; returns how many were made and how long it took."""
     shape = shape or Shape()
@@ -388,6 +427,7 @@ def national_generate(*, partnerships: int, shape: Shape | None = None, log=None
         if log:
             log(f"partnership {number}/{partnerships} written in {time.monotonic() - one:.1f} s")
     national_area_analysts_ensure(password_hash=password_hash)
+    national_reports_ensure()
     if made and connection.vendor == "postgresql":
         # Fresh planner statistics, as autovacuum would gather on a live system: stale ones after a bulk
         # load make the planner hash whole national tables and the benchmark measure that instead.
