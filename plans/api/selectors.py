@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..rules import LEAD_LABEL_RELATED
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
+from ..selectors.access import LIVE_UPDATE, visible_partnership_ids
 from ..selectors.status import COUNTED_UPDATE_STATES, period_status_expression
 
 
@@ -94,7 +95,21 @@ def updates_for_api(user: User, *, include_archived: bool = False) -> QuerySet[Q
     )
 
 
+def _under(relation: str, condition: Q) -> Q:
+    """A flat AND of lookups (LIVE_UPDATE) said from a model that points at the one it was written for."""
+    assert condition.connector == Q.AND
+    assert not condition.negated
+    return Q(**{f"{relation}__{lookup}": value for lookup, value in condition.children})
+
+
 def reviews_for_api(user: User, *, include_archived: bool = False) -> QuerySet[Review]:
-    """Review decisions on the updates the user may see (archived ones, or on archived updates, only when asked)."""
-    reviews = Review.objects.filter(update__in=updates_visible_to(user, include_archived=include_archived))
-    return reviews if include_archived else reviews.filter(archived_at__isnull=True)
+    """Review decisions on the updates the user may see (archived ones, or on archived updates, only when asked).
+
+    The same rows as `update__in=updates_visible_to(user)`, but scoped on the joins the list's
+    ordering (update -> objective -> plan -> partnership) makes anyway: as a semi-join PostgreSQL
+    walked every partnership's reviews in that order and checked each against the subquery.
+    """
+    reviews = Review.objects.filter(update__objective__plan__partnership__in=visible_partnership_ids(user))
+    if include_archived:
+        return reviews
+    return reviews.filter(_under("update", LIVE_UPDATE), archived_at__isnull=True)
