@@ -356,7 +356,11 @@ class ObjectiveSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
                 notes.setdefault(status.update_id, []).append(status)
             for missing in wanted:
                 notes.setdefault(missing, [])
-        return OutcomeNoteSerializer(sorted(notes[update_id], key=lambda s: s.outcome.number), many=True).data
+        # One note serializer for the page (binding a new one per objective built its fields 50 times).
+        note = self.context.get("_outcome_note_serializer")
+        if note is None:
+            note = self.context["_outcome_note_serializer"] = OutcomeNoteSerializer()
+        return [note.to_representation(status) for status in sorted(notes[update_id], key=lambda s: s.outcome.number)]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
