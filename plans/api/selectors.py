@@ -8,6 +8,7 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from csp.api.base import LISTED
 from csp.models import ReportingPeriod
 from csp.selectors import User
 
@@ -30,6 +31,7 @@ from ..selectors import objectives_visible_to, plans_visible_to, updates_visible
 from ..selectors.access import LIVE_UPDATE, visible_partnership_ids
 from ..selectors.status import COUNTED_UPDATE_STATES, period_status_expression
 
+OBJECTIVE_M2M = ("priorities", "indicators", "lead_agencies", "lead_groups")
 # Milestone's ordering after its objective.
 MILESTONE_ORDER = ("position", "due_date", "id")
 
@@ -87,16 +89,21 @@ def objectives_for_api(user: User, *, include_archived: bool = False) -> QuerySe
     objectives = objectives_visible_to(user, include_archived=include_archived)
     # The parts' own orderings start with their objective (or milestone), which orders by that one's
     # plan and partnership: joins of national tables, the same order within one objective as its id's.
+    # Into plain lists (csp.api.base.LISTED), which the serializers read.
     return with_current_status(objectives).prefetch_related(
-        "priorities",
-        "indicators",
-        "lead_agencies",
-        "lead_groups",
-        Prefetch("actions", queryset=Action.objects.order_by("objective_id", "position", "id")),
-        Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("objective_id", *MILESTONE_ORDER)),
-        Prefetch("milestones__leads", queryset=_leads(MilestoneLead, "milestone_id")),
-        Prefetch("leads", queryset=_leads(ObjectiveLead, "objective_id")),
+        *(
+            Prefetch(name, to_attr=LISTED + name)
+            for name in ("priorities", "indicators", "lead_agencies", "lead_groups")
+        ),
+        Prefetch("actions", Action.objects.order_by("objective_id", "position", "id"), to_attr=LISTED + "actions"),
+        Prefetch("outcomes", ExpectedOutcome.objects.order_by("number"), to_attr=LISTED + "outcomes"),
+        Prefetch(
+            "milestones",
+            Milestone.objects.order_by("objective_id", *MILESTONE_ORDER),
+            to_attr=LISTED + "milestones",
+        ),
+        Prefetch(LISTED + "milestones__leads", _leads(MilestoneLead, "milestone_id"), to_attr=LISTED + "leads"),
+        Prefetch("leads", _leads(ObjectiveLead, "objective_id"), to_attr=LISTED + "leads"),
     )
 
 
