@@ -16,6 +16,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.views import exception_handler
 
 from csp.errors import too_large_detail
@@ -35,12 +36,49 @@ class ApiPagination(PageNumberPagination):
     max_page_size = 200
 
 
+# A list endpoint may prefetch a relation into a plain list, `Prefetch(name, to_attr=LISTED + name)`: Django
+# then skips making a queryset per row and relation (~600 on a page of objectives), and the fields below
+# read the list. Without it (a write's own instance, a test's object) they read the relation as before.
+LISTED = "listed_"
+
+
+def _listed(field: serializers.Field, instance) -> list | None:
+    if len(field.source_attrs) != 1 or not isinstance(instance, models.Model):
+        return None
+    return instance.__dict__.get(LISTED + field.source_attrs[0])
+
+
+class ListedListSerializer(serializers.ListSerializer):
+    """A nested list of parts, read from the prefetched list when the endpoint made one."""
+
+    def get_attribute(self, instance):
+        rows = _listed(self, instance)
+        return rows if rows is not None else super().get_attribute(instance)
+
+
+class ListedManyRelatedField(serializers.ManyRelatedField):
+    """Ids of related objects, read from the prefetched list when the endpoint made one."""
+
+    def get_attribute(self, instance):
+        rows = _listed(self, instance)
+        return rows if rows is not None else super().get_attribute(instance)
+
+
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A related object by id, looked up only among what the user may see (else 'does not exist')."""
 
     def __init__(self, *, selector: Callable, **kwargs):
         self.selector = selector
         super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        """DRF's many_init, with a ListedManyRelatedField."""
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return ListedManyRelatedField(**list_kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
@@ -79,6 +117,19 @@ class ApiModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: StrictDateField,
     }
+
+    @property
+    def _readable_fields(self):
+        """DRF's readable fields, listed once per serializer rather than walked for every row of a list.
+
+        A list's rows (and each row's nested parts) share one child serializer, whose fields are fixed
+        once bound, so a page of 50 objectives walks its fields ~700 times with DRF's generator.
+        """
+        readable = self.__dict__.get("_readable_field_list")
+        if readable is None:
+            readable = [field for field in self.fields.values() if not field.write_only]
+            self.__dict__["_readable_field_list"] = readable
+        return readable
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from csp.api.archive import ArchivedFieldsMixin
-from csp.api.base import ApiModelSerializer, ScopedModelSerializer, VisibleRelatedField
+from csp.api.base import ApiModelSerializer, ListedListSerializer, ScopedModelSerializer, VisibleRelatedField
 from csp.api.serializers import partnership_field
 from csp.models import Agency, Group, Person, ReportingPeriod
 from csp.selectors import agencies_visible_to, groups_visible_to, people_visible_to, reporting_periods_visible_to
@@ -171,6 +171,7 @@ class ActionSerializer(ApiModelSerializer):
 
     class Meta:
         model = Action
+        list_serializer_class = ListedListSerializer
         fields = ["id", "text", "position"]
 
 
@@ -181,6 +182,7 @@ class ExpectedOutcomeSerializer(ApiModelSerializer):
 
     class Meta:
         model = ExpectedOutcome
+        list_serializer_class = ListedListSerializer
         fields = ["id", "number", "text", "target_value", "target_unit", "budget", "indicator"]
 
 
@@ -196,6 +198,7 @@ class LeadSerializer(ApiModelSerializer):
 
     class Meta:
         model = ObjectiveLead
+        list_serializer_class = ListedListSerializer
         fields = ["id", "person", "person_name", "job_title", "agency", "group", "kind", "position", "label"]
         read_only_fields = ["id", "position"]
 
@@ -226,6 +229,7 @@ class MilestoneSerializer(ApiModelSerializer):
 
     class Meta:
         model = Milestone
+        list_serializer_class = ListedListSerializer
         fields = [
             "id",
             "text",
@@ -356,7 +360,11 @@ class ObjectiveSerializer(ArchivedFieldsMixin, ScopedModelSerializer):
                 notes.setdefault(status.update_id, []).append(status)
             for missing in wanted:
                 notes.setdefault(missing, [])
-        return OutcomeNoteSerializer(sorted(notes[update_id], key=lambda s: s.outcome.number), many=True).data
+        # One note serializer for the page (binding a new one per objective built its fields 50 times).
+        note = self.context.get("_outcome_note_serializer")
+        if note is None:
+            note = self.context["_outcome_note_serializer"] = OutcomeNoteSerializer()
+        return [note.to_representation(status) for status in sorted(notes[update_id], key=lambda s: s.outcome.number)]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
