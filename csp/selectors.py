@@ -37,18 +37,19 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
     return Partnership.objects.filter(pk__in=partnership_ids_visible_to(user))
 
 
-def partnership_ids_visible_to(user: User) -> list[int] | QuerySet:
+def partnership_ids_visible_to(user: User) -> list[int]:
     """The ids of the partnerships the user may see, for filters: the keys of `roles_by_partnership`.
 
     A literal list from the request's one role lookup, not a subquery: PostgreSQL cannot estimate how
     many rows "member of, or in an area of" matches (it guessed three in four partnerships at national
     scale) and then scans national tables; with the ids written out it uses the partnership indexes.
-    A superuser sees every partnership (a subquery of all of them).
+    The one definition: plans, objectives, updates, reviews, reports and the API lists all filter by it.
+    A superuser sees every partnership.
     """
     if not user.is_authenticated:
         return []
     if user.is_superuser:
-        return Partnership.objects.values("id")
+        return list(Partnership.objects.order_by("pk").values_list("pk", flat=True))
     return sorted(roles_by_partnership(user))
 
 

@@ -24,25 +24,11 @@ from .models import ReportJob
 JOB_LIST_RELATED = ("partnership", "plan", "period", "requested_by", "meeting__group", "area")
 
 
-def _visible_partnership_ids(user: User) -> list[int]:
-    """`partnership_ids_visible_to` as a list, asked once a request (kept on the user, like its roles)."""
-    cached = getattr(user, "_csp_report_partnership_ids", None)
-    if cached is None:
-        cached = list(partnership_ids_visible_to(user).values_list("id", flat=True))
-        _remember_visible_partnership_ids(user, cached)
-    return cached
-
-
-def _remember_visible_partnership_ids(user: User, ids: list[int]) -> None:
-    if user.is_authenticated:
-        user._csp_report_partnership_ids = ids
-
-
 def report_jobs_visible_to(user: User) -> QuerySet[ReportJob]:
     """Reports of the user's partnerships; an area summary only if the user sees each partnership it covers or names."""
     # The ids as a list, not a subquery: with literal ids PostgreSQL reads the partnership's jobs by index
     # instead of joining every report in the country before filtering (issue 15: 86 ms -> <1 ms at N=300).
-    visible = _visible_partnership_ids(user)
+    visible = partnership_ids_visible_to(user)
     hidden = Partnership.objects.exclude(pk__in=visible)
     return (
         ReportJob.objects.filter(partnership__in=visible)
@@ -95,7 +81,6 @@ def can_request_reports(user: User, partnership: Partnership | int) -> bool:
 def partnerships_for_reports(user: User) -> list[Partnership]:
     """Partnerships where the user may ask for reports."""
     visible = list(partnerships_visible_to(user))
-    _remember_visible_partnership_ids(user, [p.pk for p in visible])  # the report list needs them next
     return [p for p in visible if can_request_reports(user, p)]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from csp.api.base import LISTED
 from csp.models import ReportingPeriod
-from csp.selectors import User
+from csp.selectors import User, partnership_ids_visible_to
 
 from ..models import (
     Action,
@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..rules import LEAD_LABEL_RELATED
 from ..selectors import objectives_visible_to, plans_visible_to, updates_visible_to
-from ..selectors.access import LIVE_UPDATE, visible_partnership_ids
+from ..selectors.access import LIVE_UPDATE
 from ..selectors.status import COUNTED_UPDATE_STATES, period_status_expression
 
 OBJECTIVE_M2M = ("priorities", "indicators", "lead_agencies", "lead_groups")
@@ -134,7 +134,7 @@ def reviews_for_api(user: User, *, include_archived: bool = False) -> QuerySet[R
     ordering (update -> objective -> plan -> partnership) makes anyway: as a semi-join PostgreSQL
     walked every partnership's reviews in that order and checked each against the subquery.
     """
-    reviews = Review.objects.filter(update__objective__plan__partnership__in=visible_partnership_ids(user))
+    reviews = Review.objects.filter(update__objective__plan__partnership__in=partnership_ids_visible_to(user))
     if include_archived:
         return reviews
     return reviews.filter(_under("update", LIVE_UPDATE), archived_at__isnull=True)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from csp.models import Group, Membership, Partnership, Role
+from csp.models import Group, Role
 from csp.selectors import (
     EDITOR_ROLES,
     User,
@@ -47,38 +47,21 @@ LIVE_UPDATE = Q(
 )
 
 
-def visible_partnership_ids(user: User) -> QuerySet:
-    """The ids of `csp.selectors.partnerships_visible_to` (the same set), shaped for national tables.
-
-    partnerships_visible_to is one OR of two IN-subqueries, which PostgreSQL estimates at three
-    quarters of all partnerships whoever asks, so it plans lists of updates or reviews as scans of
-    every partnership's rows. As a UNION of the two small reads (memberships, partnerships of the
-    user's areas) it is estimated at the few rows it is, and the lists start from those partnerships'
-    plans (tests/csp/test_access_policy.py checks both give the same ids).
-    """
-    if not user.is_authenticated or user.is_superuser:
-        return partnership_ids_visible_to(user)
-    # order_by(): no model ordering inside the UNION (SQLite, the `make run` database, refuses it).
-    member = Membership.objects.filter(user=user).order_by().values("partnership_id")
-    of_areas = Partnership.objects.filter(area__memberships__user=user).order_by().values("pk")
-    return member.union(of_areas)
-
-
 def plans_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Plan]:
     """Plans of the user's partnerships (archived ones only when asked: detail lookups, restore)."""
-    plans = Plan.objects.filter(partnership__in=visible_partnership_ids(user))
+    plans = Plan.objects.filter(partnership__in=partnership_ids_visible_to(user))
     return plans if include_archived else plans.filter(LIVE_PLAN)
 
 
 def objectives_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Objective]:
     """Objectives of the user's partnerships (archived ones, or those of archived plans, only when asked)."""
-    objectives = Objective.objects.filter(plan__partnership__in=visible_partnership_ids(user))
+    objectives = Objective.objects.filter(plan__partnership__in=partnership_ids_visible_to(user))
     return objectives if include_archived else objectives.filter(LIVE_OBJECTIVE)
 
 
 def updates_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[QuarterlyUpdate]:
     """Quarterly updates of the user's partnerships (archived ones, or of archived items, only when asked)."""
-    updates = QuarterlyUpdate.objects.filter(objective__plan__partnership__in=visible_partnership_ids(user))
+    updates = QuarterlyUpdate.objects.filter(objective__plan__partnership__in=partnership_ids_visible_to(user))
     return updates if include_archived else updates.filter(LIVE_UPDATE)
 
 
