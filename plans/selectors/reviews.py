@@ -32,9 +32,11 @@ from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_by_part
 from priorities.models import Priority
 
 from ..models import (
+    Action,
     ChangeProposal,
     Comment,
     Escalation,
+    ExpectedOutcome,
     Milestone,
     MilestoneLead,
     Objective,
@@ -240,11 +242,23 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
             "lead_agencies",
             "lead_groups",
             "indicators",
-            "actions",
-            "outcomes",
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
-            "milestones",
-            Prefetch("milestones__leads", queryset=MilestoneLead.objects.select_related(*LEAD_LABEL_RELATED)),
+            # Ordered by the parent's id, not the models' "objective"/"milestone" orderings, which join the
+            # plan and partnership only to sort rows that all belong to this one objective.
+            Prefetch("actions", queryset=Action.objects.order_by("objective_id", "position", "id")),
+            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("objective_id", "number")),
+            Prefetch(
+                "leads",
+                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by(
+                    "objective_id", "position", "id"
+                ),
+            ),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("objective_id", "position", "due_date", "id")),
+            Prefetch(
+                "milestones__leads",
+                queryset=MilestoneLead.objects.select_related(*LEAD_LABEL_RELATED).order_by(
+                    "milestone_id", "position", "id"
+                ),
+            ),
             # Archived updates, comments, escalations and proposals leave the page's lists.
             Prefetch("updates", queryset=updates.filter(archived_at__isnull=True).order_by("period__start")),
             Prefetch("comments", queryset=Comment.objects.filter(LIVE).select_related("author", "update__period")),
