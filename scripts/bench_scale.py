@@ -106,6 +106,10 @@ def _measure_in_process(client, url: str, repeat: int) -> dict[str, float]:
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
+    # As csp/wsgi.py does in each gunicorn worker once the app is loaded (here after the warm-up requests).
+    from csp.wsgi import freeze_long_lived_objects
+
+    freeze_long_lived_objects()
     totals, sqls, queries = [], [], []
     for _ in range(repeat):
         timer = SqlTimer()
