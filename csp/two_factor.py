@@ -24,7 +24,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership, Role
+from .models import Role
+from .selectors import holds_role_anywhere
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -33,8 +34,10 @@ OPEN_URL_NAMES = {"logout", "csp:two_factor_verify", "csp:two_factor_setup"}
 
 
 def two_factor_required_by_role(user: AbstractBaseUser) -> bool:
-    """Whether the user's roles require two-factor sign-in: superusers and coordinators."""
-    return user.is_superuser or Membership.objects.filter(user=user, roles__role=Role.COORDINATOR).exists()
+    """Whether the user's roles require two-factor sign-in: superusers and coordinators.
+
+    From the request's one role lookup (the navigation needs it anyway), not a query of its own."""
+    return user.is_superuser or holds_role_anywhere(user, Role.COORDINATOR)
 
 
 def two_factor_enabled(user: AbstractBaseUser) -> bool:
