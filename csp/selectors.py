@@ -37,19 +37,19 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
     return Partnership.objects.filter(pk__in=partnership_ids_visible_to(user))
 
 
-def partnership_ids_visible_to(user: User) -> list[int]:
+def partnership_ids_visible_to(user: User) -> list[int] | QuerySet:
     """The ids of the partnerships the user may see, for filters: the keys of `roles_by_partnership`.
 
     A literal list from the request's one role lookup, not a subquery: PostgreSQL cannot estimate how
     many rows "member of, or in an area of" matches (it guessed three in four partnerships at national
     scale) and then scans national tables; with the ids written out it uses the partnership indexes.
     The one definition: plans, objectives, updates, reviews, reports and the API lists all filter by it.
-    A superuser sees every partnership.
+    A superuser sees every partnership (the ids as a lazy subquery: no query of its own).
     """
     if not user.is_authenticated:
         return []
     if user.is_superuser:
-        return list(Partnership.objects.order_by("pk").values_list("pk", flat=True))
+        return Partnership.objects.order_by().values_list("pk", flat=True)
     return sorted(roles_by_partnership(user))
 
 
