@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from locust import HttpUser, between, events, task
 
 DATA = json.loads(Path(os.environ["SURGE_DATA"]).read_text()) if os.environ.get("SURGE_DATA") else {}
 WRITES: dict[str, int] = {}
+# The report jobs the "Request report" answers pointed at: identical requests share one queued job.
+REPORT_JOB_IDS: set[int] = set()
 
 
 class FormFields(HTMLParser):
@@ -98,6 +101,9 @@ class Member(HttpUser):
         ) as response:
             if response.status_code == 302:
                 WRITES[name] = WRITES.get(name, 0) + 1
+                job = re.search(r"/reports/(\d+)/", response.headers.get("Location", ""))
+                if name == "Request report" and job:
+                    REPORT_JOB_IDS.add(int(job.group(1)))
                 response.success()
                 return True
             if response.status_code < 500:
@@ -175,4 +181,4 @@ def _write_counts(environment, **kwargs) -> None:
     path = os.environ.get("SURGE_WRITES")
     if path:
         with open(path, "w") as file:
-            json.dump(WRITES, file)
+            json.dump({**WRITES, "report job ids": sorted(REPORT_JOB_IDS)}, file)
