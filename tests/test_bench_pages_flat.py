@@ -31,7 +31,7 @@ def _query_counts(number: int) -> dict[str, int]:
     return counts
 
 
-def test_every_bench_page_runs_as_many_queries_for_a_big_partnership_among_many_as_for_a_small_one():
+def test_bench_pages_run_as_many_queries_for_a_big_partnership_as_a_small_one_bar_skipped_prefetches():
     national_generate(partnerships=2, shape=Shape(objectives=12, quarters=4))
     small = _query_counts(1)
     # Two more partnerships, each with three times the objectives and twice the quarters of updates.

@@ -65,13 +65,19 @@ EXPECTED_STATUS = {
 # An objective's status in a period ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("state", "rag"), [*itertools.product(STATES, RAGS), (None, None)])
-def test_status_annotation_equals_the_python_rule_for_every_update_state(state, rag):
+def _objective_with_update(state, rag):
+    """An objective, a quarter of its plan, and its update for that quarter in `state` (None: no update)."""
     objective = ObjectiveFactory()
     quarter = QuarterFactory(partnership=objective.plan.partnership)
     update = None
     if state is not None:
         update = QuarterlyUpdateFactory(objective=objective, period=quarter, state=state, rag_status=rag)
+    return objective, quarter, update
+
+
+@pytest.mark.parametrize(("state", "rag"), [*itertools.product(STATES, RAGS), (None, None)])
+def test_status_annotation_equals_the_python_rule_for_every_update_state(state, rag):
+    objective, quarter, update = _objective_with_update(state, rag)
     annotated = with_period_status(Objective.objects.filter(pk=objective.pk), quarter).get().period_status
     assert annotated == period_status(update)
     counted = state in (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.APPROVED)
@@ -80,11 +86,7 @@ def test_status_annotation_equals_the_python_rule_for_every_update_state(state, 
 
 @pytest.mark.parametrize(("state", "rag"), [*itertools.product(STATES, RAGS), (None, None)])
 def test_status_rank_annotation_is_the_python_rules_place_in_the_status_order(state, rag):
-    objective = ObjectiveFactory()
-    quarter = QuarterFactory(partnership=objective.plan.partnership)
-    update = None
-    if state is not None:
-        update = QuarterlyUpdateFactory(objective=objective, period=quarter, state=state, rag_status=rag)
+    objective, quarter, update = _objective_with_update(state, rag)
     rank = (
         Objective.objects.filter(pk=objective.pk)
         .annotate(rank=period_status_rank_expression(quarter))
