@@ -143,7 +143,13 @@ def plan_objectives_for_report(plan: Plan, periods: list[ReportingPeriod]) -> Qu
         .select_related("section__priority")
         .prefetch_related(
             "priorities",
-            Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
+            Prefetch(
+                "leads",
+                # Within each objective only (the model's ordering joins plan and partnership to sort).
+                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by(
+                    "objective_id", "position", "id"
+                ),
+            ),
             Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("number")),
             Prefetch(
                 "updates",

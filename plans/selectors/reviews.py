@@ -125,7 +125,13 @@ def counted_updates_prefetch(period: ReportingPeriod | None, *, to_attr: str = "
 def review_rows(queryset: QuerySet, period: ReportingPeriod | None) -> QuerySet:
     """What each row of the dashboard's list shows (leads, the counted update and its reasons), prefetched."""
     return queryset.prefetch_related(
-        Prefetch("leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
+        # Ordered within each objective only: the model's "objective" ordering joins plan and partnership.
+        Prefetch(
+            "leads",
+            queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by(
+                "objective_id", "position", "id"
+            ),
+        ),
         "lead_groups",
         counted_updates_prefetch(period),
     )
@@ -228,7 +234,12 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
             queryset=Review.objects.filter(archived_at__isnull=True).select_related("reviewer").order_by("created_at"),
         ),
         Prefetch("milestones_met"),
-        Prefetch("evidence", queryset=UpdateEvidence.objects.filter(archived_at__isnull=True), to_attr="live_evidence"),
+        # The model's ordering ("update") joins update, objective, plan and partnership to sort one update's files.
+        Prefetch(
+            "evidence",
+            queryset=UpdateEvidence.objects.filter(archived_at__isnull=True).order_by("update_id", "uploaded_at", "id"),
+            to_attr="live_evidence",
+        ),
     )
     # Readable by id even when archived (the page says so); lists and counts leave archived items out.
     queryset = objectives_visible_to(user, include_archived=True).select_related(

@@ -71,8 +71,9 @@ class MyItem:
 
 
 def _agency_ids_of(user: User) -> set[int]:
-    ids = set(Membership.objects.filter(user=user, agency__isnull=False).values_list("agency_id", flat=True))
-    ids |= set(people_of(user).filter(agency__isnull=False).values_list("agency_id", flat=True))
+    # Unordered: the models' orderings would join partnerships to sort what goes into a set.
+    ids = set(Membership.objects.filter(user=user, agency__isnull=False).order_by().values_list("agency_id", flat=True))
+    ids |= set(people_of(user).filter(agency__isnull=False).order_by().values_list("agency_id", flat=True))
     return ids
 
 
@@ -122,29 +123,45 @@ def _as_items(objectives: list[Objective], *, today: dt.date) -> list[MyItem]:
     return items
 
 
-def my_items(*, user: User, today: dt.date | None = None) -> tuple[list[MyItem], list[MyItem]]:
-    """The objectives I lead, and my agency's other objectives, each with this quarter's update."""
+def my_items(
+    *, user: User, today: dt.date | None = None, led_ids: list[int] | None = None
+) -> tuple[list[MyItem], list[MyItem]]:
+    """The objectives I lead, and my agency's other objectives, each with this quarter's update.
+
+    `led_ids` are `led_objective_ids(user)` when the caller has them already (the page also lists the
+    returned updates of the same objectives).
+    """
     today = today or timezone.localdate()
-    mine = list(_objectives_for_list(objectives_led_by(user)))
+    led_ids = led_objective_ids(user) if led_ids is None else led_ids
+    mine = list(_objectives_for_list(Objective.objects.filter(pk__in=led_ids))) if led_ids else []
     agency_ids = _agency_ids_of(user)
     agency: list[Objective] = []
     if agency_ids:
-        agency_qs = (
-            objectives_visible_to(user).filter(led_by_any_agency_q(agency_ids)).exclude(pk__in=[o.pk for o in mine])
-        )
+        agency_qs = objectives_visible_to(user).filter(led_by_any_agency_q(agency_ids)).exclude(pk__in=led_ids)
         agency = list(_objectives_for_list(Objective.objects.filter(pk__in=agency_qs.values("pk"))))
-    return _as_items(mine, today=today), _as_items(agency, today=today)
+    items = _as_items(mine + agency, today=today)  # one lookup of this quarter's updates for both lists
+    return items[: len(mine)], items[len(mine) :]
 
 
-def returned_updates_for(user: User) -> QuerySet[QuarterlyUpdate]:
+def led_objective_ids(user: User) -> list[int]:
+    """The pks of the objectives I lead (visible and live), as literal ids for the lookups that follow.
+
+    One small query; the lists built on it then start from a handful of ids instead of re-planning the
+    visibility and lead subqueries inside each of them.
+    """
+    return list(objectives_led_by(user).order_by().values_list("pk", flat=True))
+
+
+def returned_updates_for(user: User, *, led_ids: list[int] | None = None) -> QuerySet[QuarterlyUpdate]:
     """Updates of objectives I lead that a reviewer returned, newest decision first, whatever their quarter.
 
     "My items" lists them before everything else: a returned update of an earlier quarter is not in
-    the current quarter's rows, and must not be missed.
+    the current quarter's rows, and must not be missed. `led_ids` as for `my_items`.
     """
+    led_ids = led_objective_ids(user) if led_ids is None else led_ids
     return (
         updates_visible_to(user)
-        .filter(state=QuarterlyUpdate.State.RETURNED, objective__in=objectives_led_by(user).values("pk"))
+        .filter(state=QuarterlyUpdate.State.RETURNED, objective_id__in=led_ids)
         .select_related("objective__plan__partnership", "period", "reviewed_by")
         .order_by("-reviewed_at", "-pk")
     )
@@ -177,8 +194,9 @@ def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> Up
     period = next((q for q in quarters if q.pk == period_pk), None)
     if period is None:
         raise Http404("No such quarter in this plan.")
-    updates = {u.period_id: u for u in _update_with_parts(objective.updates.filter(period__in=quarters).order_by())}
     earlier = [q for q in quarters if q.start < period.start]
+    shown = [period, *earlier[-1:]]  # this quarter's update and the one before it, not every quarter's
+    updates = {u.period_id: u for u in _update_with_parts(objective.updates.filter(period__in=shown).order_by())}
     previous = updates.get(earlier[-1].pk) if earlier else None
     return UpdatePage(
         objective=objective,

@@ -34,6 +34,7 @@ from ..selectors.updates import (
     UpdatePage,
     deadline_text,
     is_coordinator_anywhere,
+    led_objective_ids,
     my_items,
     reminders_visible_to,
     returned_updates_for,
@@ -52,10 +53,11 @@ class MyItemsView(LoginRequiredMixin, TemplateView):
     template_name = "plans/updates/my_items.html"
 
     def get_context_data(self, **kwargs):
-        mine, agency = my_items(user=self.request.user)
+        led_ids = led_objective_ids(self.request.user)
+        mine, agency = my_items(user=self.request.user, led_ids=led_ids)
         return super().get_context_data(
             page_title="My items",
-            returned=list(returned_updates_for(self.request.user)),
+            returned=list(returned_updates_for(self.request.user, led_ids=led_ids)),
             mine=mine,
             agency=agency,
             show_reminders=is_coordinator_anywhere(self.request.user),
