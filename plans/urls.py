@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/public-summary/", public_views.PublicSummarySettingsView.as_view(), name="public_summary_settings"),
     path("<int:pk>/start-next-year/", rollover_views.PlanStartNextYearView.as_view(), name="plan_start_next_year"),
     path("objectives/<int:pk>/", browse.ObjectiveDetailView.as_view(), name="objective_detail"),
+    path("objectives/<int:pk>/history/", review_views.ObjectiveHistoryView.as_view(), name="objective_history"),
     path("objectives/<int:pk>/leads/", lead_views.ObjectiveLeadsView.as_view(), name="objective_leads"),
     path("milestones/<int:pk>/leads/", lead_views.MilestoneLeadsView.as_view(), name="milestone_leads"),
     path("my-items/", update_views.MyItemsView.as_view(), name="my_items"),

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.models import DeletedObject
 
 from csp.models import Group, ReportingPeriod
 from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_by_partnership, roles_of
@@ -285,6 +286,25 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
     )
 
 
+def objective_for_history_page(*, user: User, pk: int) -> Objective:
+    """An objective the user may see (archived ones too, as on its page) with what its history names: the quarter
+    of each live update and the number of each outcome; or 404."""
+    return get_object_or_404(
+        objectives_visible_to(user, include_archived=True)
+        .select_related("plan__partnership", "section")
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=QuarterlyUpdate.objects.filter(archived_at__isnull=True)
+                .select_related("period")
+                .order_by("period__start"),
+            ),
+            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("objective_id", "number")),
+        ),
+        pk=pk,
+    )
+
+
 def priorities_addressed_by(objective: Objective) -> list[Priority]:
     """The priorities an objective addresses by the one rule (`plans.rules`), in order; reads only prefetched rows."""
     known = {p.pk: p for p in [*objective.priorities.all(), *objective.plan.priorities.all()]}
@@ -334,7 +354,8 @@ HISTORY_LIMIT = 60
 
 
 def _display(model, field_name: str, value) -> str:
-    if value in (None, ""):
+    # simple_history gives an empty foreign key as a DeletedObject without a pk ("Deleted user (pk=None)").
+    if value in (None, "") or (isinstance(value, DeletedObject) and value.pk is None):
         return "(empty)"
     model_field = model._meta.get_field(field_name)
     if model_field.choices:

@@ -32,11 +32,13 @@ from ..selectors.access import (
 from ..selectors.browse import current_period_for
 from ..selectors.meetings import url_of_id
 from ..selectors.reviews import (
+    HISTORY_LIMIT,
     ItemPermissions,
     StatusCounts,
     groups_for_meeting_packs,
     item_permissions,
     objective_change_history,
+    objective_for_history_page,
     objective_for_item_page,
     objectives_for_review,
     outcome_status_table,
@@ -320,7 +322,6 @@ def render_item_page(
         "outcome_periods": periods,
         "outcome_rows": outcome_rows,
         "indicator_summaries": objective_indicator_summaries(objective),
-        "history": objective_change_history(objective),
         "proposals": proposals,
         "comment_form": (comment_form or CommentForm(prefix="comment", objective=objective))
         if rights.comment
@@ -433,3 +434,27 @@ class ProposalDecideView(LoginRequiredMixin, View):
                 messages.success(request, f"You {proposal.get_decision_display().lower()} the proposal.")
                 return redirect(reverse("plans:objective_detail", args=[proposal.objective_id]) + "#proposals")
         return render_item_page(request, pk=proposal.objective_id, status=400, decision_forms={proposal.pk: form})
+
+
+class ObjectiveHistoryView(LoginRequiredMixin, View):
+    """Who changed what and when on one objective, its updates, outcome statuses, proposals and escalations.
+
+    Its own page, linked from the item page: the history grows with every save, and the item page is opened far
+    more often than its history is read.
+    """
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        objective = objective_for_history_page(user=request.user, pk=pk)
+        history = objective_change_history(objective)
+        return render(
+            request,
+            "plans/objective_history.html",
+            {
+                "page_title": f"History of changes: {objective}",
+                "objective": objective,
+                "plan": objective.plan,
+                "history": history,
+                "history_limit": HISTORY_LIMIT,
+                "history_cut": len(history) >= HISTORY_LIMIT,
+            },
+        )

@@ -67,6 +67,14 @@ def test_a_chair_returns_a_red_item_and_the_lead_officer_sees_why(page, sign_in,
     world.update.refresh_from_db()
     assert world.update.state == QuarterlyUpdate.State.RETURNED
 
+    # The history of changes has its own page, linked from the item page: the return is in it.
+    page.get_by_role("link", name="see the history of changes").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "History of changes"
+    assert "Submitted → Returned" in page.locator("table").inner_text()
+    screenshot("chair-item-history")
+    _no_serious_violations(axe_violations, "history of changes")
+
     page.goto(reverse("plans:meeting_pack", args=[world.odg.pk]))
     assert page.get_by_role("button", name="Print this page").is_visible()
     screenshot("meeting-pack-odg")

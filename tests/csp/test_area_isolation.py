@@ -60,6 +60,7 @@ def analyst(worlds):
 OBJECT_PAGES = [
     ("plans:plan_detail", ["plan"]),
     ("plans:objective_detail", ["objective"]),
+    ("plans:objective_history", ["objective"]),
     ("plans:objective_leads", ["objective"]),
     ("plans:update_edit", ["objective", "period"]),
     ("plans:update_evidence", ["update"]),

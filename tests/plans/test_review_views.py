@@ -162,18 +162,36 @@ def test_the_item_page_shows_each_outcome_status_by_quarter(client, world):
     assert "Both held." in response.text
 
 
-def test_the_item_page_shows_who_changed_what(client, world):
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_see_the_history_page(client, world, role):
+    client.force_login(world.user(role))
+    response = client.get(reverse("plans:objective_history", args=[world.objective.pk]))
+    assert response.status_code == (404 if role == "outsider" else 200)
+
+
+def test_the_item_page_links_to_its_history_page(client, world):
+    client.force_login(world.user("viewer"))
+    response = client.get(reverse("plans:objective_detail", args=[world.objective.pk]))
+    assert reverse("plans:objective_history", args=[world.objective.pk]) in response.text
+    assert "history" not in response.context
+
+
+def test_the_history_page_shows_who_changed_what(client, world):
     update_return(reviewer=world.user("chair"), update=world.update, comment="Add dates.")
     client.force_login(world.user("viewer"))
-    history = client.get(reverse("plans:objective_detail", args=[world.objective.pk])).context["history"]
-    entry = next(e for e in history if e.action == "Changed" and "update" in e.subject)
+    response = client.get(reverse("plans:objective_history", args=[world.objective.pk]))
+    entry = next(e for e in response.context["history"] if e.action == "Changed" and "update" in e.subject)
     assert ("State", "Submitted", "Returned") in entry.changes
+    assert "State: Submitted → <strong>Returned</strong>" in response.text
+    # An empty foreign key before the change reads as empty, not as a deleted user.
+    assert "Reviewed by: (empty) → <strong>" in response.text
+    assert "Deleted user" not in response.text
 
 
 def test_the_history_names_the_user_who_made_the_change(client, world):
     client.force_login(world.user("chair"))
     _review(client, world, "return")
-    history = client.get(reverse("plans:objective_detail", args=[world.objective.pk])).context["history"]
+    history = client.get(reverse("plans:objective_history", args=[world.objective.pk])).context["history"]
     entry = next(e for e in history if e.action == "Changed" and "update" in e.subject)
     chair = world.user("chair")
     assert entry.who == (chair.get_full_name() or chair.username)
