@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +19,7 @@ from priorities.selectors import indicator_summaries_by_objective, objective_ind
 
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
-from ..models import ChangeProposal, Objective, QuarterlyUpdate
+from ..models import ChangeProposal, ExpectedOutcome, Objective, QuarterlyUpdate
 from ..rules import overdue_reference_date, plan_is_read_only
 from ..selectors.access import (
     LIVE_OBJECTIVE,
@@ -171,7 +171,12 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
         paginator = Paginator(review_rows(filterset.qs, period), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
-        prefetch_related_objects(rows, "indicators", "outcomes")
+        # Outcomes sorted within each objective: the model's "objective" ordering joins plan and partnership.
+        prefetch_related_objects(
+            rows,
+            "indicators",
+            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("objective_id", "number")),
+        )
         trends = indicator_summaries_by_objective(rows)
         detail_url = url_of_id("plans:objective_detail")  # one reverse for the page's rows
         for row in rows:
@@ -196,7 +201,13 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
             "list_label": _list_label(filterset),
             "pagination": _pagination(page),
             "groups": groups_for_meeting_packs(user=self.request.user, partnership_id=plan.partnership_id),
-            "escalations": list(open_escalations_visible_to(self.request.user).filter(objective__plan=plan)),
+            # The list names each item and board only: no other joins to plan (the query is planned on every view).
+            "escalations": list(
+                open_escalations_visible_to(self.request.user)
+                .filter(objective__plan=plan)
+                .select_related(None)
+                .select_related("objective", "board")
+            ),
         }
 
     def _chosen_plan(self, plans):
