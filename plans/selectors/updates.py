@@ -77,10 +77,33 @@ def _agency_ids_of(user: User) -> set[int]:
     return ids
 
 
+# What a My items row reads of an objective, its plan, partnership and section (the update page has the rest).
+# Objectives and plans are wide (texts of many fields): reading only these costs half the time to fetch the rows.
+# A field read but not listed here would cost a query per row: the flat-query tests of My items catch it.
+MY_ITEMS_FIELDS = (
+    "id",
+    "ref",
+    "title",
+    "state",
+    "position",
+    "plan_id",
+    "section_id",
+    "plan__title",
+    "plan__period_start",
+    "plan__partnership_id",
+    "plan__current_period_id",
+    "plan__partnership__name",
+    "section__number",
+    "section__title",
+    "section__position",
+)
+
+
 def _objectives_for_list(queryset: QuerySet[Objective]) -> QuerySet[Objective]:
     return (
         queryset.exclude(state=Objective.State.STRUCK)
         .select_related("plan__partnership", "plan__current_period", "section")
+        .only(*MY_ITEMS_FIELDS)
         .prefetch_related(
             Prefetch(
                 "leads",
@@ -103,7 +126,12 @@ def _as_items(objectives: list[Objective], *, today: dt.date) -> list[MyItem]:
         ids = [o.pk for o in objectives]
         period_ids = {p.pk for p in periods.values() if p is not None}
         # No model ordering (it joins objectives, plans and partnerships to sort what goes into a dict).
-        for update in QuarterlyUpdate.objects.filter(objective_id__in=ids, period_id__in=period_ids).order_by():
+        updates = (
+            QuarterlyUpdate.objects.filter(objective_id__in=ids, period_id__in=period_ids)
+            .order_by()
+            .only("id", "objective_id", "period_id", "state", "archived_at", "is_late")  # what a row shows
+        )
+        for update in updates:
             by_key[(update.objective_id, update.period_id)] = update
     items = []
     for objective in objectives:
@@ -162,7 +190,7 @@ def returned_updates_for(user: User, *, led_ids: list[int] | None = None) -> Que
     return (
         updates_visible_to(user)
         .filter(state=QuarterlyUpdate.State.RETURNED, objective_id__in=led_ids)
-        .select_related("objective__plan__partnership", "period", "reviewed_by")
+        .select_related("objective", "period", "reviewed_by")  # what the list names (no plan or partnership)
         .order_by("-reviewed_at", "-pk")
     )
 
