@@ -34,6 +34,22 @@ def partnerships_with_plans_for(user: User) -> QuerySet[Partnership]:
     )
 
 
+# What a plan page row reads of an objective (its section and the section's priority are read whole). Objectives
+# are wide; a field read but not listed here would cost a query per row (the plan page's flat-query tests).
+PLAN_PAGE_FIELDS = (
+    "id",
+    "plan_id",
+    "section_id",
+    "ref",
+    "title",
+    "theme",
+    "state",
+    "lead_text",
+    "due_text",
+    "position",
+)
+
+
 def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> QuerySet[Objective]:
     """Every objective of a plan with what the plan page shows and its status in the period, prefetched.
 
@@ -43,12 +59,15 @@ def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> Quer
     # Explicit orderings: the models' default ones join plan and partnership to sort rows that a prefetch then
     # groups by objective anyway (one update per objective and quarter; leads in their order).
     updates = QuarterlyUpdate.objects.filter(period=period).order_by("id") if period else QuarterlyUpdate.objects.none()
+    # A row shows the update's state and, beside red or amber, its reason: not its texts of progress.
+    updates = updates.only("id", "objective_id", "period_id", "state", "rag_status", "rag_note", "archived_at")
     updates = updates.prefetch_related(
         Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome"))
     )
     return (
         with_period_status(plan.objectives.filter(LIVE_OBJECTIVE), period)
         .select_related("section__priority")
+        .only(*PLAN_PAGE_FIELDS)
         .prefetch_related(
             Prefetch(
                 "leads",
