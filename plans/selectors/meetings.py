@@ -258,6 +258,12 @@ def last_quarters(period: ReportingPeriod | None) -> list[ReportingPeriod]:
     return list(reversed(quarters))
 
 
+# What a pack item reads of its objective (its section is read whole; the status, update and overdue come as
+# annotations). Objectives are wide and a pack lists up to a whole plan: a field read but not listed here would
+# cost a query per item (the flat-query tests of the pack catch it).
+PACK_OBJECTIVE_FIELDS = ("id", "plan_id", "section_id", "ref", "title", "lead_text", "state", "position")
+
+
 def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> QuerySet[Objective]:
     """The plan's items on the group's agenda: exceptions and anything waiting for a decision, prefetched."""
     owned = objectives_owned_by_group(group)
@@ -275,6 +281,7 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
     updates = QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None).order_by()
     return (
         objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
+        .only(*PACK_OBJECTIVE_FIELDS)
         .filter(on_agenda)
         .annotate(
             period_update_late=Subquery(period_update.values("is_late")[:1]),
