@@ -3,13 +3,16 @@ they replaced, escaping included (issue 15: the pack's render time)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from django.template import engines
 
 from plans.selectors.meetings import OutcomeLine
 from plans.selectors.status import PeriodStatus
-from plans.templatetags.meeting_pack import pack_outcome_rows, pack_trend
+from plans.templatetags.meeting_pack import pack_outcome_rows, pack_summary, pack_trend
 
 # The loops as they were in templates/plans/meetings/_pack_body.html before the tag.
 TREND_LOOP = (
@@ -53,3 +56,84 @@ def test_the_outcome_rows_are_the_loops_markup_with_notes_and_text_escaped():
     assert str(pack_outcome_rows(item)) == _loop(OUTCOME_LOOP, item)
     assert "&lt;b&gt;thefts&lt;/b&gt; &amp; &#x27;burglaries&#x27;" in str(pack_outcome_rows(item))
     assert str(pack_outcome_rows(SimpleNamespace(outcomes=[]))) == ""
+
+
+# The summary list as it was in templates/plans/meetings/_pack_body.html before the tag (kept beside this test).
+SUMMARY_TEMPLATE = "{% load meeting_pack %}" + (Path(__file__).parent / "pack_summary_before.html").read_text()
+
+# Whitespace next to block-level tags does not show; whitespace between inline ones (a space between two tags) does.
+_BLOCK = r"</?(?:dl|dt|dd|div|p|ul|li|br)\b[^>]*>"
+
+
+def _normalised(html: str) -> str:
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(rf"\s*({_BLOCK})\s*", r"\1", html).strip()
+
+
+def _item(**changes):
+    update = SimpleNamespace(is_late=False, review_comment="")
+    item = {
+        "objective": SimpleNamespace(section="2 <Safer> streets"),
+        "plan": SimpleNamespace(title="Plan & 'priorities'"),
+        "leads": "Police <ASB team>",
+        "period": SimpleNamespace(label="Q2 2025/26"),
+        "status_tag_class": "govuk-tag--red",
+        "status_label": "Red",
+        "is_returned": False,
+        "awaits_review": False,
+        "update": update,
+        "counted": True,
+        "is_overdue": False,
+        "overdue_milestones": 0,
+        "reason": 'Funding "late" <again>',
+        "progress": "Two of three <b>done</b>.",
+        "evidence": [],
+        "trend_cells": [("Q1 2025/26", "Green", "govuk-tag--green"), ("Q2 2025/26", "Red", "govuk-tag--red")],
+        "direction": "Getting worse",
+    }
+    item.update(changes)
+    return SimpleNamespace(**item)
+
+
+FILES = [
+    SimpleNamespace(download_url="/evidence/1/", filename="minutes <draft>.pdf", size=2048),
+    SimpleNamespace(download_url="/evidence/2/?a=1&b=2", filename="photo.jpg", size=3_500_000),
+]
+SUMMARY_CASES = {
+    "red with a reason": _item(),
+    "returned with a comment": _item(
+        is_returned=True, counted=False, update=SimpleNamespace(is_late=True, review_comment="Add <dates>")
+    ),
+    "returned without a comment": _item(is_returned=True, counted=False, reason="", progress=""),
+    "waiting for review, overdue": _item(awaits_review=True, is_overdue=True, overdue_milestones=1),
+    "draft not counted": _item(counted=False, reason="", progress="", overdue_milestones=2),
+    "no update, no period, no section, no lead": _item(
+        update=None,
+        counted=False,
+        period=None,
+        objective=SimpleNamespace(section=None),
+        leads="",
+        reason="",
+        progress="",
+        trend_cells=[],
+        direction="Not enough quarters with a status",
+    ),
+    "evidence": _item(evidence=FILES),
+}
+
+
+@pytest.mark.parametrize("printing", [False, True], ids=["page", "printing"])
+@pytest.mark.parametrize("case", list(SUMMARY_CASES), ids=list(SUMMARY_CASES))
+def test_the_summary_list_is_the_templates_markup_with_text_escaped(case, printing):
+    item = SUMMARY_CASES[case]
+    expected = engines["django"].from_string(SUMMARY_TEMPLATE).render({"item": item, "printing": printing})
+    assert _normalised(pack_summary(item, printing)) == _normalised(expected)
+
+
+def test_the_summary_list_escapes_what_people_wrote():
+    html = str(pack_summary(SUMMARY_CASES["evidence"], False))
+    assert "Police &lt;ASB team&gt;" in html
+    assert "2 &lt;Safer&gt; streets" in html
+    assert "Funding &quot;late&quot; &lt;again&gt;" in html
+    assert "minutes &lt;draft&gt;.pdf" in html
+    assert "<b>" not in html
