@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -57,7 +58,15 @@ from ..rules import (
     priorities_addressed,
     update_periods_of,
 )
-from .access import LIVE_OBJECTIVE, LIVE_UPDATE, can_edit_update, can_review, objectives_visible_to, plans_visible_to
+from .access import (
+    LIVE_OBJECTIVE,
+    LIVE_UPDATE,
+    access_objective,
+    can_edit_update,
+    can_review,
+    objectives_visible_to,
+    plans_visible_to,
+)
 from .browse import current_period_for
 from .status import (
     COUNTED_UPDATE_STATES,
@@ -287,22 +296,19 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
 
 
 def objective_for_history_page(*, user: User, pk: int) -> Objective:
-    """An objective the user may see (archived ones too, as on its page) with what its history names: the quarter
-    of each live update and the number of each outcome; or 404."""
-    return get_object_or_404(
-        objectives_visible_to(user, include_archived=True)
-        .select_related("plan__partnership", "section")
-        .prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=QuarterlyUpdate.objects.filter(archived_at__isnull=True)
-                .select_related("period")
-                .order_by("period__start"),
-            ),
-            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("objective_id", "number")),
+    """An objective the user may see (`access_objective`: archived ones too, else 404) with what its history
+    names: the quarter of each live update and the number of each outcome."""
+    objective = access_objective(user, pk)
+    prefetch_related_objects(
+        [objective],
+        # Read into dicts by id (objective_change_history): unordered, no joins to sort.
+        Prefetch(
+            "updates",
+            queryset=QuarterlyUpdate.objects.filter(archived_at__isnull=True).select_related("period").order_by(),
         ),
-        pk=pk,
+        Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by()),
     )
+    return objective
 
 
 def priorities_addressed_by(objective: Objective) -> list[Priority]:
