@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.urls import reverse
@@ -276,9 +277,10 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
         on_agenda |= Exists(open_escalation.filter(board=group))
     period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None).order_by()
     since = quarters[0].start if quarters else meeting.date - dt.timedelta(days=365)
-    # The quarters' updates only: read into a dict by period, so unordered (the default ordering would join the
-    # plan and partnership); the reviewed quarter's outcome statuses and evidence are read after, for it alone.
-    updates = QuarterlyUpdate.objects.filter(period__in=quarters, archived_at=None).order_by()
+    # The reviewed quarter's updates only (the quarter is the last of `quarters`), unordered (the default ordering
+    # would join the plan and partnership); the earlier quarters' statuses are read as rows by `_trend_rows`, and
+    # the reviewed quarter's outcome statuses and evidence after, for it alone.
+    updates = QuarterlyUpdate.objects.filter(period__in=quarters[-1:], archived_at=None).order_by()
     return (
         objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
         .only(*PACK_OBJECTIVE_FIELDS)
@@ -349,21 +351,58 @@ def _outcomes_of(objectives: list[Objective]) -> None:
         objective.pack_outcomes = by_objective[objective.pk]
 
 
-def _reviewed_updates(objectives: list[Objective], *, period, quarters) -> None:
-    """Give each update its quarter (no query) and the reviewed quarter's counted updates their outcome statuses and
-    evidence: two queries for the plan, only for the updates whose statuses and files the pack shows."""
-    quarter_of = {quarter.pk: quarter for quarter in quarters}
-    reviewed = []
+class StatusRow(NamedTuple):
+    """What the status rule reads of an update (`period_status`) or of an outcome's status (`outcome_period_status`):
+    the pack reads the trend quarters' updates and the outcome statuses as these rows, not as model instances (a
+    pack holds 150 items, each with four quarters and four outcomes)."""
+
+    rag_status: str
+    state: str = ""
+    archived_at: None = None
+    note: str = ""
+
+
+def _trend_rows(objectives: list[Objective], *, quarters) -> None:
+    """Each objective's updates of the trend quarters before the reviewed one, as `pack_trend` {period id: row}:
+    one query for the plan."""
+    by_objective: dict[int, dict[int, StatusRow]] = {objective.pk: {} for objective in objectives}
+    if by_objective and len(quarters) > 1:
+        rows = (
+            QuarterlyUpdate.objects.filter(
+                objective_id__in=list(by_objective), period__in=quarters[:-1], archived_at=None
+            )
+            .order_by()
+            .values_list("objective_id", "period_id", "state", "rag_status")
+        )
+        for objective_id, period_id, state, rag_status in rows:
+            by_objective[objective_id][period_id] = StatusRow(rag_status=rag_status, state=state)
+    for objective in objectives:
+        objective.pack_trend = by_objective[objective.pk]
+
+
+def _reviewed_updates(objectives: list[Objective], *, period) -> None:
+    """Give each update of the reviewed quarter its quarter (no query), and the counted ones their outcome statuses
+    (rows) and evidence: two queries for the plan, only for the updates whose statuses and files the pack shows."""
+    reviewed = {}
     for objective in objectives:
         for update in objective.pack_updates:
-            update.period = quarter_of[update.period_id]
-            if period is not None and update.period_id == period.pk and update_counts(update):
-                reviewed.append(update)
+            update.period = period
+            update.pack_statuses = []
+            if update_counts(update):
+                reviewed[update.pk] = update
             else:
-                update.pack_statuses, update.pack_evidence = [], []
+                update.pack_evidence = []  # (set before the prefetch below, it would skip the update)
+    if not reviewed:
+        return
+    statuses = (
+        OutcomeStatus.objects.filter(update_id__in=list(reviewed))
+        .order_by()
+        .values_list("update_id", "outcome_id", "rag_status", "note")
+    )
+    for update_id, outcome_id, rag_status, note in statuses:
+        reviewed[update_id].pack_statuses.append((outcome_id, StatusRow(rag_status=rag_status, note=note)))
     prefetch_related_objects(
-        reviewed,
-        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.order_by(), to_attr="pack_statuses"),
+        list(reviewed.values()),
         Prefetch(
             "evidence",
             queryset=UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
@@ -371,17 +410,17 @@ def _reviewed_updates(objectives: list[Objective], *, period, quarters) -> None:
         ),
     )
     download_url = url_of_id("plans:evidence_download")
-    for update in reviewed:
+    for update in reviewed.values():
         for file in update.pack_evidence:
             file.download_url = download_url(file.pk)
 
 
 def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[int], may_run: bool, url_of) -> PackItem:
-    by_period = {update.period_id: update for update in objective.pack_updates}
-    update = by_period.get(period.pk) if period else None
+    update = objective.pack_updates[0] if objective.pack_updates else None
+    by_period = {**objective.pack_trend, period.pk: update} if period else {}
     counted = update_counts(update)
     # Only a counted update's outcome statuses are read (outcome_period_status: 'No update' otherwise).
-    statuses = {s.outcome_id: s for s in update.pack_statuses} if update else {}
+    statuses = dict(update.pack_statuses) if update else {}
     outcomes = [
         OutcomeLine(
             number=number,
@@ -453,7 +492,8 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
             )
         )
         _outcomes_of(objectives)
-        _reviewed_updates(objectives, period=period, quarters=quarters)
+        _trend_rows(objectives, quarters=quarters)
+        _reviewed_updates(objectives, period=period)
         for objective in objectives:
             item = _pack_item(
                 objective,
