@@ -313,6 +313,16 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
                 .order_by("created_at"),
                 to_attr="pack_comments",
             ),
+        )
+    )
+
+
+def _open_items(objectives: list[Objective], *, meeting: Meeting) -> None:
+    """Each item's pending proposals, open escalations and this meeting's decisions: read only for the items the
+    pack's own annotations say have some (most have none; an empty prefetch still costs a query to build and run)."""
+    wanted = (
+        (
+            "has_pending_proposal",
             Prefetch(
                 "proposals",
                 queryset=ChangeProposal.objects.filter(decision=ChangeProposal.Decision.PENDING, archived_at=None)
@@ -320,6 +330,9 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
                 .order_by("proposed_at"),
                 to_attr="pack_proposals",
             ),
+        ),
+        (
+            "has_open_escalation",
             Prefetch(
                 "escalations",
                 queryset=Escalation.objects.filter(resolved_at__isnull=True, archived_at=None)
@@ -327,13 +340,26 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
                 .order_by("raised_at"),
                 to_attr="pack_escalations",
             ),
+        ),
+    )
+    for flag, prefetch in wanted:
+        having = [objective for objective in objectives if getattr(objective, flag)]
+        for objective in objectives:
+            if not getattr(objective, flag):
+                setattr(objective, prefetch.to_attr, [])
+        prefetch_related_objects(having, prefetch)
+    if meeting.pk is None:  # a meeting not set up has no decisions
+        for objective in objectives:
+            objective.pack_decisions = []
+    else:
+        prefetch_related_objects(
+            objectives,
             Prefetch(
                 "meeting_decisions",
                 queryset=MeetingDecision.objects.filter(meeting_id=meeting.pk).select_related("decided_by"),
                 to_attr="pack_decisions",
             ),
         )
-    )
 
 
 def _outcomes_of(objectives: list[Objective]) -> None:
@@ -492,6 +518,7 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
             )
         )
         _outcomes_of(objectives)
+        _open_items(objectives, meeting=meeting)
         _trend_rows(objectives, quarters=quarters)
         _reviewed_updates(objectives, period=period)
         for objective in objectives:
