@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import Agency, Group, Partnership, Person, Role
+from .widgets import Select
 
 ROLE_HINTS = {
     Role.COORDINATOR: "Manages the partnership's plans, people and roles.",
@@ -32,7 +33,7 @@ def _picker(label: str, empty: str, help_text: str = "") -> forms.ModelChoiceFie
         empty_label=empty,
         help_text=help_text,
         error_messages={"invalid_choice": f"Choose a {label.lower()} from the list"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(attrs={"class": "govuk-select"}),
     )
 
 
@@ -80,7 +81,7 @@ class RoleFilterForm(forms.Form):
         label="Role",
         required=False,
         choices=[("", "Any role"), *Role.choices],
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(attrs={"class": "govuk-select"}),
     )
 
 

@@ -23,6 +23,7 @@ from .audit import (
 )
 from .models import Partnership
 from .services import record_restore
+from .widgets import Select
 
 SELECT = {"class": "govuk-select"}
 
@@ -35,11 +36,9 @@ class AuditFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(attrs={"class": "govuk-select"}),
     )
-    kind = forms.ChoiceField(
-        label="Type of record", required=False, widget=forms.Select(attrs={"class": "govuk-select"})
-    )
+    kind = forms.ChoiceField(label="Type of record", required=False, widget=Select(attrs={"class": "govuk-select"}))
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"})
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import F, Q, QuerySet
 
 from csp.models import Agency, Group, Person
+from csp.widgets import Select
 from priorities.models import Priority
 
 from .models import Objective, Plan, Section
@@ -36,8 +36,8 @@ SORT_CHOICES = [
 DEFAULTS = {"status": STATUS_EXCEPTIONS, "sort": "status"}
 
 
-def _select(**attrs) -> forms.Select:
-    return forms.Select(attrs={"class": "govuk-select", **attrs})
+def _select(**attrs) -> Select:
+    return Select(attrs={"class": "govuk-select", **attrs})
 
 
 class ReviewFilter(django_filters.FilterSet):

@@ -6,6 +6,7 @@ from django import forms
 
 from csp.limits import too_long_message
 from csp.models import Agency, Group, Person
+from csp.widgets import Select
 
 from ..models import LeadKind, ObjectiveLead
 
@@ -23,7 +24,7 @@ class LeadForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         empty_label="No named person",
-        widget=forms.Select(attrs=SELECT),
+        widget=Select(attrs=SELECT),
     )
     job_title = forms.CharField(
         label="Job title as the plan writes it",
@@ -38,18 +39,16 @@ class LeadForm(forms.Form):
         queryset=Agency.objects.none(),
         required=False,
         empty_label="None",
-        widget=forms.Select(attrs=SELECT),
+        widget=Select(attrs=SELECT),
     )
     group = forms.ModelChoiceField(
         label="Group",
         queryset=Group.objects.none(),
         required=False,
         empty_label="None",
-        widget=forms.Select(attrs=SELECT),
+        widget=Select(attrs=SELECT),
     )
-    kind = forms.ChoiceField(
-        label="Kind", choices=LeadKind.choices, initial=LeadKind.LEAD, widget=forms.Select(attrs=SELECT)
-    )
+    kind = forms.ChoiceField(label="Kind", choices=LeadKind.choices, initial=LeadKind.LEAD, widget=Select(attrs=SELECT))
 
     def __init__(self, *args, partnership_id: int, choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from csp.widgets import Select
+
 from ..models import ChangeProposal, Objective, QuarterlyUpdate
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 4}
@@ -65,7 +67,7 @@ class CommentForm(forms.Form):
         queryset=QuarterlyUpdate.objects.none(),
         required=False,
         empty_label="The item as a whole",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(attrs={"class": "govuk-select"}),
     )
 
     def __init__(self, *args, objective: Objective, **kwargs):

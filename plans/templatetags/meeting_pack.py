@@ -11,20 +11,13 @@ which gives what Django's `conditional_escape` gives; the words and colours come
 
 from __future__ import annotations
 
-from html import escape as _html_escape
-
 from django import template
 from django.template.defaultfilters import filesizeformat, pluralize
 from django.utils.safestring import SafeString, mark_safe
 
+from csp.markup import escape as _e
+
 register = template.Library()
-
-
-def _e(value) -> str:
-    """`conditional_escape` without the lazy-string wrapper: markup marked safe as is, anything else escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return _html_escape(str(value), quote=True)
 
 
 def _trend(item) -> str:
