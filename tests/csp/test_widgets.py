@@ -45,5 +45,6 @@ def test_a_model_choice_field_renders_the_same_through_it():
     form = Form(data={"theirs": agencies[1].pk, "ours": agencies[1].pk})
     html = str(form["ours"])
     assert html == str(form["theirs"]).replace("theirs", "ours")
-    assert "&lt;Fire&gt;" in html and "Police &amp; Crime" in html
+    assert "&lt;Fire&gt;" in html
+    assert "Police &amp; Crime" in html
     assert f'<option value="{agencies[1].pk}" selected>' in html
