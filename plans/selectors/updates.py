@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -164,12 +164,14 @@ def my_items(
     agency_ids = _agency_ids_of(user)
     if not led_ids and not agency_ids:
         return [], []
-    # Both lists in one read (and one prefetch of their leads), split by the led ids: each keeps the list's order.
-    wanted = Q(pk__in=led_ids)
+    agency_only: list[int] = []
     if agency_ids:
         agency_qs = objectives_visible_to(user).filter(led_by_any_agency_q(agency_ids)).exclude(pk__in=led_ids)
-        wanted |= Q(pk__in=agency_qs.values("pk"))
-    objectives = list(_objectives_for_list(Objective.objects.filter(wanted)))
+        agency_only = list(agency_qs.order_by().values_list("pk", flat=True))
+    # Both lists in one read (and one prefetch of their leads) by literal ids, split by the led ids: each keeps the
+    # list's order. (Not "led ids OR the agency subquery": PostgreSQL cannot use the primary key for that OR and
+    # scanned the national objectives table, 42 ms at N = 300.)
+    objectives = list(_objectives_for_list(Objective.objects.filter(pk__in=[*led_ids, *agency_only])))
     led = set(led_ids)
     mine = [objective for objective in objectives if objective.pk in led]
     agency = [objective for objective in objectives if objective.pk not in led]
