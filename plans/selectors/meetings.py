@@ -265,13 +265,17 @@ def last_quarters(period: ReportingPeriod | None) -> list[ReportingPeriod]:
 PACK_OBJECTIVE_FIELDS = ("id", "plan_id", "section_id", "ref", "title", "lead_text", "state", "position")
 
 
+# What the pack lists as open on an item. Each is written once: the annotation that puts an item on the agenda
+# (and says whether it has any) and the read of those rows (`_open_items`, skipped where it has none) must agree.
+OPEN_ESCALATION = Q(resolved_at__isnull=True, archived_at=None)
+PENDING_PROPOSAL = Q(decision=ChangeProposal.Decision.PENDING, archived_at=None)
+
+
 def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> QuerySet[Objective]:
     """The plan's items on the group's agenda: exceptions and anything waiting for a decision, prefetched."""
     owned = objectives_owned_by_group(group)
-    open_escalation = Escalation.objects.filter(objective=OuterRef("pk"), resolved_at__isnull=True, archived_at=None)
-    pending = ChangeProposal.objects.filter(
-        objective=OuterRef("pk"), decision=ChangeProposal.Decision.PENDING, archived_at=None
-    )
+    open_escalation = Escalation.objects.filter(OPEN_ESCALATION, objective=OuterRef("pk"))
+    pending = ChangeProposal.objects.filter(PENDING_PROPOSAL, objective=OuterRef("pk"))
     on_agenda = Q(pk__in=owned)
     if group.kind == Group.Kind.BOARD:
         on_agenda |= Exists(open_escalation.filter(board=group))
@@ -325,7 +329,7 @@ def _open_items(objectives: list[Objective], *, meeting: Meeting) -> None:
             "has_pending_proposal",
             Prefetch(
                 "proposals",
-                queryset=ChangeProposal.objects.filter(decision=ChangeProposal.Decision.PENDING, archived_at=None)
+                queryset=ChangeProposal.objects.filter(PENDING_PROPOSAL)
                 .select_related("proposed_by")
                 .order_by("proposed_at"),
                 to_attr="pack_proposals",
@@ -335,7 +339,7 @@ def _open_items(objectives: list[Objective], *, meeting: Meeting) -> None:
             "has_open_escalation",
             Prefetch(
                 "escalations",
-                queryset=Escalation.objects.filter(resolved_at__isnull=True, archived_at=None)
+                queryset=Escalation.objects.filter(OPEN_ESCALATION)
                 .select_related("board", "raised_by", "update__period")
                 .order_by("raised_at"),
                 to_attr="pack_escalations",
