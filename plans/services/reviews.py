@@ -245,4 +245,8 @@ def comment_create(
     text_length_check(Comment, "text", text, "The comment")
     if update is not None and update.objective_id != objective.pk:
         raise ValidationError("Choose an update of this item.")
+    if update is not None and update.archived_at is not None:
+        raise ValidationError(
+            "That update has been archived: choose another update, or comment on the item as a whole."
+        )
     return Comment.objects.create(objective=objective, update=update, author=author, text=text)

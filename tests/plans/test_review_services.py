@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from csp.models import Role
+from csp.services import record_archive
 from plans.models import ChangeProposal, Comment, Escalation, Objective, QuarterlyUpdate, Review
 from plans.services.reviews import (
     comment_create,
@@ -234,6 +235,14 @@ def test_a_comment_about_another_items_update_is_refused(world):
     other_update = QuarterlyUpdateFactory(period=world.q1, objective__plan=world.plan)
     with pytest.raises(ValidationError):
         comment_create(author=world.user("chair"), objective=world.objective, text="Hm.", update=other_update)
+
+
+def test_a_comment_about_an_archived_update_is_refused(world):
+    record_archive(user=world.user("coordinator"), record=world.update, reason="Entered twice.")
+    world.update.refresh_from_db()
+    with pytest.raises(ValidationError, match="archived"):
+        comment_create(author=world.user("chair"), objective=world.objective, text="Hm.", update=world.update)
+    assert not Comment.objects.exists()
 
 
 def test_a_lead_officer_of_another_item_may_not_comment(world):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from csp.models import RagStatus
+from csp.services import record_archive
 from plans.models import ChangeProposal, Comment, Escalation, Objective, QuarterlyUpdate, Review
 from plans.services.reviews import proposal_create, update_return
 from tests.factories import ExpectedOutcomeFactory, MilestoneFactory, OutcomeStatusFactory, QuarterlyUpdateFactory
@@ -236,6 +237,24 @@ def test_a_comment_appears_on_the_item_page(client, world):
     )
     assert "Venue booked for 3 October." in response.text
     assert Comment.objects.get().update == world.update
+
+
+def test_the_comment_form_offers_only_the_updates_the_page_lists(client, world):
+    """An archived update leaves the page's list, so the comment form does not offer it, and a posted one is
+    refused next to the field, nothing written."""
+    later = QuarterlyUpdateFactory(objective=world.objective, period=world.q2)
+    record_archive(user=world.user("coordinator"), record=world.update, reason="Entered twice.")
+    client.force_login(world.user("lead"))
+    form = client.get(reverse("plans:objective_detail", args=[world.objective.pk])).context["comment_form"]
+    assert [update.pk for update in form.fields["update"].queryset] == [later.pk]
+    response = client.post(
+        reverse("plans:comment_create", args=[world.objective.pk]),
+        {"comment-text": "About the archived one.", "comment-update": world.update.pk},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    assert 'href="#id_comment-update"' in response.text
+    assert not Comment.objects.exists()
 
 
 def test_an_escalation_appears_in_the_boards_meeting_pack(client, world):
