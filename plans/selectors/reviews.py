@@ -29,9 +29,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import DeletedObject
 
-from csp.models import Group, ReportingPeriod
+from csp.models import Agency, Group, ReportingPeriod
+from csp.prefetch import Sparse, annotate_sparse, prefetch_sparse
 from csp.selectors import REVIEWER_ROLES, User, groups_visible_to, roles_by_partnership, roles_of
-from priorities.models import Priority
+from priorities.models import Indicator, Priority
 
 from ..models import (
     Action,
@@ -233,39 +234,59 @@ LIVE = Q(archived_at__isnull=True)
 # The item page -----------------------------------------------------------------------------------------
 
 
+def _item_page_sparse() -> tuple[tuple[Sparse, ...], tuple[Sparse, ...]]:
+    """What the item page lists that most objectives (and updates) have none of: read only where the
+    objective's (or update's) own query says there are rows (`csp.prefetch`). Archived updates' evidence,
+    comments, escalations and proposals leave the page's lists."""
+    on_objective = (
+        Sparse(Objective, "priorities", Priority.objects.all()),
+        Sparse(Objective, "lead_agencies", Agency.objects.all()),
+        Sparse(Objective, "indicators", Indicator.objects.all()),
+        # Ordered by the parent's id, not the model's "objective" ordering, which joins the plan and
+        # partnership only to sort rows that all belong to this one objective.
+        Sparse(Objective, "actions", Action.objects.order_by("objective_id", "position", "id")),
+        Sparse(Objective, "comments", Comment.objects.filter(LIVE).select_related("author", "update__period")),
+        Sparse(
+            Objective,
+            "escalations",
+            Escalation.objects.filter(LIVE).select_related("board", "raised_by", "update__period"),
+        ),
+        Sparse(Objective, "proposals", ChangeProposal.objects.filter(LIVE).select_related("proposed_by", "decided_by")),
+    )
+    on_update = (
+        Sparse(QuarterlyUpdate, "milestones_met", Milestone.objects.all()),
+        # The model's ordering ("update") joins update, objective, plan and partnership to sort one update's files.
+        Sparse(
+            QuarterlyUpdate,
+            "evidence",
+            UpdateEvidence.objects.filter(archived_at__isnull=True).order_by("update_id", "uploaded_at", "id"),
+            to_attr="live_evidence",
+        ),
+    )
+    return on_objective, on_update
+
+
 def objective_for_item_page(*, user: User, pk: int) -> Objective:
     """An objective the user may see with everything its page shows, prefetched, or 404."""
-    updates = QuarterlyUpdate.objects.select_related(
-        "period", "author", "submitted_by", "reviewed_by"
+    on_objective, on_update = _item_page_sparse()
+    updates = annotate_sparse(
+        QuarterlyUpdate.objects.select_related("period", "author", "submitted_by", "reviewed_by"), on_update
     ).prefetch_related(
         Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")),
         Prefetch(
             "reviews",
             queryset=Review.objects.filter(archived_at__isnull=True).select_related("reviewer").order_by("created_at"),
         ),
-        Prefetch("milestones_met"),
-        # The model's ordering ("update") joins update, objective, plan and partnership to sort one update's files.
-        Prefetch(
-            "evidence",
-            queryset=UpdateEvidence.objects.filter(archived_at__isnull=True).order_by("update_id", "uploaded_at", "id"),
-            to_attr="live_evidence",
-        ),
     )
     # Readable by id even when archived (the page says so); lists and counts leave archived items out.
     queryset = objectives_visible_to(user, include_archived=True).select_related(
         "plan__partnership", "plan__owning_group", "section__priority", "carried_forward_from"
     )
-    return get_object_or_404(
-        queryset.prefetch_related(
-            "priorities",
+    objective = get_object_or_404(
+        annotate_sparse(queryset, on_objective).prefetch_related(
             "plan__priorities",
             Prefetch("plan__sections", queryset=Section.objects.select_related("priority")),
-            "lead_agencies",
             "lead_groups",
-            "indicators",
-            # Ordered by the parent's id, not the models' "objective"/"milestone" orderings, which join the
-            # plan and partnership only to sort rows that all belong to this one objective.
-            Prefetch("actions", queryset=Action.objects.order_by("objective_id", "position", "id")),
             Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("objective_id", "number")),
             Prefetch(
                 "leads",
@@ -280,19 +301,13 @@ def objective_for_item_page(*, user: User, pk: int) -> Objective:
                     "milestone_id", "position", "id"
                 ),
             ),
-            # Archived updates, comments, escalations and proposals leave the page's lists.
             Prefetch("updates", queryset=updates.filter(archived_at__isnull=True).order_by("period__start")),
-            Prefetch("comments", queryset=Comment.objects.filter(LIVE).select_related("author", "update__period")),
-            Prefetch(
-                "escalations",
-                queryset=Escalation.objects.filter(LIVE).select_related("board", "raised_by", "update__period"),
-            ),
-            Prefetch(
-                "proposals", queryset=ChangeProposal.objects.filter(LIVE).select_related("proposed_by", "decided_by")
-            ),
         ),
         pk=pk,
     )
+    prefetch_sparse([objective], on_objective)
+    prefetch_sparse(list(objective.updates.all()), on_update)
+    return objective
 
 
 def objective_for_history_page(*, user: User, pk: int) -> Objective:
