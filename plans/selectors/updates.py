@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from csp.models import Membership, ReportingPeriod, Role
+from csp.prefetch import Sparse, annotate_sparse, prefetch_sparse
 from csp.selectors import User, coordinated_partnership_ids, holds_role_anywhere, people_of
 
 from ..models import ExpectedOutcome, Milestone, Objective, ObjectiveLead, OutcomeStatus, QuarterlyUpdate, Reminder
@@ -216,11 +217,18 @@ class UpdatePage:
     milestones: list[Milestone]
 
 
-def _update_with_parts(queryset: QuerySet[QuarterlyUpdate]) -> QuerySet[QuarterlyUpdate]:
-    return queryset.select_related("period", "submitted_by", "reviewed_by").prefetch_related(
-        Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")),
-        "milestones_met",
+# Most updates record no milestone met: read them only for those that do (csp.prefetch).
+_MILESTONES_MET = (Sparse(QuarterlyUpdate, "milestones_met", Milestone.objects.all()),)
+
+
+def _updates_with_parts(queryset: QuerySet[QuarterlyUpdate]) -> list[QuarterlyUpdate]:
+    updates = list(
+        annotate_sparse(
+            queryset.select_related("period", "submitted_by", "reviewed_by"), _MILESTONES_MET
+        ).prefetch_related(Prefetch("outcome_statuses", queryset=OutcomeStatus.objects.select_related("outcome")))
     )
+    prefetch_sparse(updates, _MILESTONES_MET)
+    return updates
 
 
 def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> UpdatePage:
@@ -232,7 +240,7 @@ def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> Up
         raise Http404("No such quarter in this plan.")
     earlier = [q for q in quarters if q.start < period.start]
     shown = [period, *earlier[-1:]]  # this quarter's update and the one before it, not every quarter's
-    updates = {u.period_id: u for u in _update_with_parts(objective.updates.filter(period__in=shown).order_by())}
+    updates = {u.period_id: u for u in _updates_with_parts(objective.updates.filter(period__in=shown).order_by())}
     previous = updates.get(earlier[-1].pk) if earlier else None
     return UpdatePage(
         objective=objective,

@@ -221,6 +221,18 @@ def test_saving_a_draft_keeps_the_lead_officer_on_the_page(client, item):
     assert "Draft saved" in client.get(response.url).content.decode()
 
 
+def test_milestones_met_come_back_ticked_and_an_update_without_any_reads_none(client, item):
+    """The update page reads milestones met only for updates that record some (csp.prefetch): a saved one
+    comes back ticked, the other milestones unticked."""
+    client.force_login(item.lead_user)
+    client.post(edit_url(item), form_data(item))
+    form = client.get(edit_url(item)).context["form"]
+    assert form.initial["milestones_met"] == [item.milestones[0].pk]
+    client.post(edit_url(item), form_data(item, version=1, milestones_met=[]))
+    assert list(QuarterlyUpdate.objects.get().milestones_met.all()) == []
+    assert client.get(edit_url(item)).context["form"].initial["milestones_met"] == []
+
+
 def test_submitting_goes_to_my_items_where_the_update_is_listed_as_submitted(client, item):
     client.force_login(item.lead_user)
     response = client.post(edit_url(item), form_data(item, action="submit"), follow=True)
