@@ -7,7 +7,7 @@ steps from the same queryset, so the two cannot disagree about which rows count:
 
 1. the parent's own query carries one EXISTS per relation (`annotate_sparse`);
 2. `prefetch_sparse` prefetches the relation for the parents whose flag is true, and gives the others an
-   empty result through Django's own prefetch with an empty queryset (no query runs for them).
+   empty result stored as Django's prefetch stores one (no query runs for them).
 
 Templates and code then read `parent.<name>.all()` (or the `to_attr` list) exactly as with a plain prefetch.
 """
@@ -42,9 +42,23 @@ class Sparse:
         parent = field.related_query_name() if forward_many_to_many else field.field.name
         return Exists(self.queryset.filter(**{parent: OuterRef("pk")}).order_by().values("pk"))
 
-    def prefetch(self, *, empty: bool = False) -> Prefetch:
-        queryset = self.queryset.none() if empty else self.queryset
-        return Prefetch(self.name, queryset=queryset, to_attr=self.to_attr)
+    def prefetch(self) -> Prefetch:
+        return Prefetch(self.name, queryset=self.queryset, to_attr=self.to_attr)
+
+    def set_empty(self, parent: Model) -> None:
+        """Give `parent` the empty result a prefetch would have given it, without a query or the prefetch
+        machinery (which costs about as much Python as the query it would skip). It is stored as Django's
+        own prefetch stores a result (`prefetch_one_level`): an evaluated queryset under the relation's
+        cache name, which the related manager's `all()`, `count()` and `exists()` then read."""
+        if self.to_attr:
+            setattr(parent, self.to_attr, [])
+            return
+        empty = self.queryset.none()
+        empty._result_cache = []
+        empty._prefetch_done = True
+        if not hasattr(parent, "_prefetched_objects_cache"):
+            parent._prefetched_objects_cache = {}
+        parent._prefetched_objects_cache[self.name] = empty
 
 
 def annotate_sparse(queryset: QuerySet, relations: Iterable[Sparse]) -> QuerySet:
@@ -56,9 +70,11 @@ def prefetch_sparse(parents: Sequence[Model], relations: Iterable[Sparse]) -> No
     """Prefetch each relation for the parents flagged as having rows; an empty result, read from no query,
     for the rest. `parents` come from a queryset passed through `annotate_sparse` with the same relations."""
     for relation in relations:
-        with_rows = [parent for parent in parents if getattr(parent, relation.flag)]
-        without = [parent for parent in parents if not getattr(parent, relation.flag)]
+        with_rows = []
+        for parent in parents:
+            if getattr(parent, relation.flag):
+                with_rows.append(parent)
+            else:
+                relation.set_empty(parent)
         if with_rows:
             prefetch_related_objects(with_rows, relation.prefetch())
-        if without:
-            prefetch_related_objects(without, relation.prefetch(empty=True))
