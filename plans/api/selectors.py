@@ -9,8 +9,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from csp.api.base import LISTED
-from csp.models import ReportingPeriod
+from csp.models import Agency, ReportingPeriod
+from csp.prefetch import Sparse, annotate_sparse, prefetch_sparse
 from csp.selectors import User, partnership_ids_visible_to
+from priorities.models import Indicator, Priority
 
 from ..models import (
     Action,
@@ -84,18 +86,32 @@ def _leads(model, parent: str) -> QuerySet:
     return model.objects.select_related(*LEAD_LABEL_RELATED).order_by(parent, "position", "id")
 
 
+def _objective_api_sparse() -> tuple[Sparse, ...]:
+    """The parts most objectives have none of: read only for the rows whose EXISTS says so (csp.prefetch),
+    into the plain lists the serializers read (csp.api.base.LISTED)."""
+    return (
+        Sparse(Objective, "priorities", Priority.objects.all(), to_attr=LISTED + "priorities"),
+        Sparse(Objective, "indicators", Indicator.objects.all(), to_attr=LISTED + "indicators"),
+        Sparse(Objective, "lead_agencies", Agency.objects.all(), to_attr=LISTED + "lead_agencies"),
+        Sparse(
+            Objective,
+            "actions",
+            Action.objects.order_by("objective_id", "position", "id"),
+            to_attr=LISTED + "actions",
+        ),
+    )
+
+
 def objectives_for_api(user: User, *, include_archived: bool = False) -> QuerySet[Objective]:
-    """Objectives the user may see, with every part the API shows and this quarter's status."""
+    """Objectives the user may see, with every part the API shows and this quarter's status.
+
+    A list's page then takes its sparse parts from `objectives_api_page_prefetch`."""
     objectives = objectives_visible_to(user, include_archived=include_archived)
     # The parts' own orderings start with their objective (or milestone), which orders by that one's
     # plan and partnership: joins of national tables, the same order within one objective as its id's.
     # Into plain lists (csp.api.base.LISTED), which the serializers read.
-    return with_current_status(objectives).prefetch_related(
-        *(
-            Prefetch(name, to_attr=LISTED + name)
-            for name in ("priorities", "indicators", "lead_agencies", "lead_groups")
-        ),
-        Prefetch("actions", Action.objects.order_by("objective_id", "position", "id"), to_attr=LISTED + "actions"),
+    return annotate_sparse(with_current_status(objectives), _objective_api_sparse()).prefetch_related(
+        Prefetch("lead_groups", to_attr=LISTED + "lead_groups"),
         Prefetch("outcomes", ExpectedOutcome.objects.order_by("number"), to_attr=LISTED + "outcomes"),
         Prefetch(
             "milestones",
@@ -105,6 +121,13 @@ def objectives_for_api(user: User, *, include_archived: bool = False) -> QuerySe
         Prefetch(LISTED + "milestones__leads", _leads(MilestoneLead, "milestone_id"), to_attr=LISTED + "leads"),
         Prefetch("leads", _leads(ObjectiveLead, "objective_id"), to_attr=LISTED + "leads"),
     )
+
+
+def objectives_api_page_prefetch(page: list[Objective]) -> None:
+    """A page of `objectives_for_api`: its priorities, indicators, lead agencies and actions, read only for
+    the objectives that have some (one query per part that any of them has). Without it the serializers
+    read each objective's parts on their own (a write's single object)."""
+    prefetch_sparse(page, _objective_api_sparse())
 
 
 def updates_for_api(user: User, *, include_archived: bool = False) -> QuerySet[QuarterlyUpdate]:

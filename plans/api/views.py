@@ -98,6 +98,12 @@ class ObjectiveViewSet(PlanWritableMixin, ArchiveOnDeleteMixin, ScopedModelViewS
     def get_queryset(self):
         return selectors.objectives_for_api(self.request.user, include_archived=self.include_archived)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.objectives_api_page_prefetch(page)
+        return page
+
 
 UPDATE_WRITERS = frozenset({Role.COORDINATOR, Role.LEAD_OFFICER})
 
