@@ -133,9 +133,14 @@ def counted_updates_prefetch(period: ReportingPeriod | None, *, to_attr: str = "
     return Prefetch("updates", queryset=updates, to_attr=to_attr)
 
 
+# Most objectives are measured by no indicator of their own: read them only for the rows that are (csp.prefetch).
+_ROW_INDICATORS = (Sparse(Objective, "indicators", Indicator.objects.all()),)
+
+
 def review_rows(queryset: QuerySet, period: ReportingPeriod | None) -> QuerySet:
-    """What each row of the dashboard's list shows (leads, the counted update and its reasons), prefetched."""
-    return queryset.prefetch_related(
+    """What each row of the dashboard's list shows (leads, the counted update and its reasons), prefetched;
+    the page's rows then get the rest from `review_rows_page_prefetch`."""
+    return annotate_sparse(queryset, _ROW_INDICATORS).prefetch_related(
         # Ordered within each objective only: the model's "objective" ordering joins plan and partnership.
         Prefetch(
             "leads",
@@ -145,6 +150,15 @@ def review_rows(queryset: QuerySet, period: ReportingPeriod | None) -> QuerySet:
         ),
         "lead_groups",
         counted_updates_prefetch(period),
+    )
+
+
+def review_rows_page_prefetch(rows: list[Objective]) -> None:
+    """A page of `review_rows`: the indicators (for the rows that have some) and outcomes their trends read."""
+    prefetch_sparse(rows, _ROW_INDICATORS)
+    # Outcomes sorted within each objective: the model's "objective" ordering joins plan and partnership.
+    prefetch_related_objects(
+        rows, Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("objective_id", "number"))
     )
 
 

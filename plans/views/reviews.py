@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +18,7 @@ from priorities.selectors import indicator_summaries_by_objective, objective_ind
 
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
-from ..models import ChangeProposal, ExpectedOutcome, Objective, QuarterlyUpdate
+from ..models import ChangeProposal, Objective, QuarterlyUpdate
 from ..rules import overdue_reference_date, plan_is_read_only
 from ..selectors.access import (
     LIVE_OBJECTIVE,
@@ -47,6 +46,7 @@ from ..selectors.reviews import (
     priorities_addressed_by,
     review_period_for,
     review_rows,
+    review_rows_page_prefetch,
     status_counts_by_section,
 )
 from ..selectors.rollover import objective_years
@@ -171,12 +171,7 @@ class ReviewDashboardView(LoginRequiredMixin, TemplateView):
         paginator = Paginator(review_rows(filterset.qs, period), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
-        # Outcomes sorted within each objective: the model's "objective" ordering joins plan and partnership.
-        prefetch_related_objects(
-            rows,
-            "indicators",
-            Prefetch("outcomes", queryset=ExpectedOutcome.objects.order_by("objective_id", "number")),
-        )
+        review_rows_page_prefetch(rows)
         trends = indicator_summaries_by_objective(rows)
         detail_url = url_of_id("plans:objective_detail")  # one reverse for the page's rows
         for row in rows:
