@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csp.models import Group, ReportingPeriod
+from csp.prefetch import Sparse, annotate_sparse, prefetch_sparse
 from csp.selectors import User
 
 from ..models import (
@@ -271,36 +272,81 @@ OPEN_ESCALATION = Q(resolved_at__isnull=True, archived_at=None)
 PENDING_PROPOSAL = Q(decision=ChangeProposal.Decision.PENDING, archived_at=None)
 
 
+def _pack_since(*, quarters, meeting: Meeting) -> dt.date:
+    """Comments shown in the pack: those since the trend's first quarter (or a year before the meeting)."""
+    return quarters[0].start if quarters else meeting.date - dt.timedelta(days=365)
+
+
+def _pack_sparse(*, since: dt.date) -> tuple[Sparse, ...]:
+    """What most items of a pack have none of: pending proposals, open escalations and recent comments, read only
+    for the items whose own EXISTS says they have some (csp.prefetch). The proposal and escalation flags also put
+    an item on the agenda, so the agenda and the lists read the same rule (`PENDING_PROPOSAL`, `OPEN_ESCALATION`).
+    Lists (to_attr), not managers: a manager per row costs a queryset clone per objective."""
+    return (
+        Sparse(
+            Objective,
+            "proposals",
+            ChangeProposal.objects.filter(PENDING_PROPOSAL).select_related("proposed_by").order_by("proposed_at"),
+            to_attr="pack_proposals",
+        ),
+        Sparse(
+            Objective,
+            "escalations",
+            Escalation.objects.filter(OPEN_ESCALATION)
+            .select_related("board", "raised_by", "update__period")
+            .order_by("raised_at"),
+            to_attr="pack_escalations",
+        ),
+        Sparse(
+            Objective,
+            "comments",
+            Comment.objects.filter(archived_at=None, created_at__date__gte=since)
+            .select_related("author")
+            .order_by("created_at"),
+            to_attr="pack_comments",
+        ),
+    )
+
+
+# The reviewed quarter's evidence: most updates have none (csp.prefetch).
+_PACK_EVIDENCE = (
+    Sparse(
+        QuarterlyUpdate,
+        "evidence",
+        UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
+        to_attr="pack_evidence",
+    ),
+)
+
+
 def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> QuerySet[Objective]:
     """The plan's items on the group's agenda: exceptions and anything waiting for a decision, prefetched."""
     owned = objectives_owned_by_group(group)
-    open_escalation = Escalation.objects.filter(OPEN_ESCALATION, objective=OuterRef("pk"))
-    pending = ChangeProposal.objects.filter(PENDING_PROPOSAL, objective=OuterRef("pk"))
     on_agenda = Q(pk__in=owned)
     if group.kind == Group.Kind.BOARD:
-        on_agenda |= Exists(open_escalation.filter(board=group))
+        on_agenda |= Exists(Escalation.objects.filter(OPEN_ESCALATION, objective=OuterRef("pk"), board=group))
     period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None).order_by()
-    since = quarters[0].start if quarters else meeting.date - dt.timedelta(days=365)
     # The reviewed quarter's updates only (the quarter is the last of `quarters`), unordered (the default ordering
     # would join the plan and partnership); the earlier quarters' statuses are read as rows by `_trend_rows`, and
     # the reviewed quarter's outcome statuses and evidence after, for it alone.
-    updates = QuarterlyUpdate.objects.filter(period__in=quarters[-1:], archived_at=None).order_by()
-    return (
+    updates = annotate_sparse(
+        QuarterlyUpdate.objects.filter(period__in=quarters[-1:], archived_at=None).order_by(), _PACK_EVIDENCE
+    )
+    objectives = (
         objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
         .only(*PACK_OBJECTIVE_FIELDS)
         .filter(on_agenda)
-        .annotate(
-            period_update_late=Subquery(period_update.values("is_late")[:1]),
-            has_open_escalation=Exists(open_escalation),
-            has_pending_proposal=Exists(pending),
-        )
+        .annotate(period_update_late=Subquery(period_update.values("is_late")[:1]))
+    )
+    return (
+        annotate_sparse(objectives, _pack_sparse(since=_pack_since(quarters=quarters, meeting=meeting)))
         .filter(
             Q(period_status__in=EXCEPTION_STATUSES)
             | Q(is_overdue=True)
             | Q(period_update_late=True)
             | Q(period_update_state__in=(QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.RETURNED))
-            | Q(has_open_escalation=True)
-            | Q(has_pending_proposal=True)
+            | Q(has_pack_escalations=True)
+            | Q(has_pack_proposals=True)
         )
         .prefetch_related(
             # Lists (to_attr), not managers: a manager per row costs a queryset clone per objective.
@@ -310,48 +356,14 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
                 to_attr="pack_leads",
             ),
             Prefetch("updates", queryset=updates, to_attr="pack_updates"),
-            Prefetch(
-                "comments",
-                queryset=Comment.objects.filter(archived_at=None, created_at__date__gte=since)
-                .select_related("author")
-                .order_by("created_at"),
-                to_attr="pack_comments",
-            ),
         )
     )
 
 
-def _open_items(objectives: list[Objective], *, meeting: Meeting) -> None:
-    """Each item's pending proposals, open escalations and this meeting's decisions: read only for the items the
-    pack's own annotations say have some (most have none; an empty prefetch still costs a query to build and run)."""
-    wanted = (
-        (
-            "has_pending_proposal",
-            Prefetch(
-                "proposals",
-                queryset=ChangeProposal.objects.filter(PENDING_PROPOSAL)
-                .select_related("proposed_by")
-                .order_by("proposed_at"),
-                to_attr="pack_proposals",
-            ),
-        ),
-        (
-            "has_open_escalation",
-            Prefetch(
-                "escalations",
-                queryset=Escalation.objects.filter(OPEN_ESCALATION)
-                .select_related("board", "raised_by", "update__period")
-                .order_by("raised_at"),
-                to_attr="pack_escalations",
-            ),
-        ),
-    )
-    for flag, prefetch in wanted:
-        having = [objective for objective in objectives if getattr(objective, flag)]
-        for objective in objectives:
-            if not getattr(objective, flag):
-                setattr(objective, prefetch.to_attr, [])
-        prefetch_related_objects(having, prefetch)
+def _open_items(objectives: list[Objective], *, quarters, meeting: Meeting) -> None:
+    """Each item's pending proposals, open escalations, recent comments (`_pack_sparse`: only for the items whose
+    flags say they have some) and this meeting's decisions."""
+    prefetch_sparse(objectives, _pack_sparse(since=_pack_since(quarters=quarters, meeting=meeting)))
     if meeting.pk is None:  # a meeting not set up has no decisions
         for objective in objectives:
             objective.pack_decisions = []
@@ -421,7 +433,7 @@ def _reviewed_updates(objectives: list[Objective], *, period) -> None:
             if update_counts(update):
                 reviewed[update.pk] = update
             else:
-                update.pack_evidence = []  # (set before the prefetch below, it would skip the update)
+                update.pack_evidence = []
     if not reviewed:
         return
     statuses = (
@@ -431,14 +443,7 @@ def _reviewed_updates(objectives: list[Objective], *, period) -> None:
     )
     for update_id, outcome_id, rag_status, note in statuses:
         reviewed[update_id].pack_statuses.append((outcome_id, StatusRow(rag_status=rag_status, note=note)))
-    prefetch_related_objects(
-        list(reviewed.values()),
-        Prefetch(
-            "evidence",
-            queryset=UpdateEvidence.objects.filter(archived_at=None).order_by("uploaded_at", "pk"),
-            to_attr="pack_evidence",
-        ),
-    )
+    prefetch_sparse(list(reviewed.values()), _PACK_EVIDENCE)
     download_url = url_of_id("plans:evidence_download")
     for update in reviewed.values():
         for file in update.pack_evidence:
@@ -522,7 +527,7 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
             )
         )
         _outcomes_of(objectives)
-        _open_items(objectives, meeting=meeting)
+        _open_items(objectives, quarters=quarters, meeting=meeting)
         _trend_rows(objectives, quarters=quarters)
         _reviewed_updates(objectives, period=period)
         for objective in objectives:
