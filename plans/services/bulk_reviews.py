@@ -33,7 +33,7 @@ def _decide_all(
     seen = {update.pk: version for update, version in selected}
     # Lock in one order so two chairs deciding overlapping batches cannot deadlock.
     locked = (
-        QuarterlyUpdate.objects.select_for_update()
+        QuarterlyUpdate.objects.select_for_update(of=("self",))  # the updates' rows only, not their plan's
         .select_related("objective__plan", "period")
         .filter(pk__in=seen)
         .order_by("pk")

@@ -83,7 +83,9 @@ def evidence_remove(*, user: User, evidence: UpdateEvidence, reason: str = "") -
     """
     with transaction.atomic():
         locked = (
-            UpdateEvidence.objects.select_for_update().select_related("update__objective__plan").get(pk=evidence.pk)
+            UpdateEvidence.objects.select_for_update(of=("self",))
+            .select_related("update__objective__plan")
+            .get(pk=evidence.pk)
         )
         _check_may_attach(user, locked.update)
         return mark_archived(locked=locked, user=user, reason=reason or "Removed from the update")

@@ -32,7 +32,13 @@ from .notifications import (
 
 def _lock_update(update: QuarterlyUpdate) -> QuarterlyUpdate:
     """Re-read the update under a row lock so two reviewers cannot decide it at once."""
-    return QuarterlyUpdate.objects.select_for_update().select_related("objective__plan", "period").get(pk=update.pk)
+    # Only the update's row (`of`): without it the joined objective, plan and quarter rows were locked too,
+    # serialising every decision and submission of a plan and letting two of them deadlock.
+    return (
+        QuarterlyUpdate.objects.select_for_update(of=("self",))
+        .select_related("objective__plan", "period")
+        .get(pk=update.pk)
+    )
 
 
 def _check_reviewer(reviewer: AbstractBaseUser, objective: Objective) -> None:
@@ -202,7 +208,9 @@ def proposal_decide(
 
     Both happen in the decision's transaction: if applying the change fails, the decision is undone too.
     """
-    proposal = ChangeProposal.objects.select_for_update().select_related("objective__plan").get(pk=proposal.pk)
+    proposal = (
+        ChangeProposal.objects.select_for_update(of=("self",)).select_related("objective__plan").get(pk=proposal.pk)
+    )
     objective = proposal.objective
     _check_reviewer(reviewer, objective)
     if proposal.proposed_by_id == reviewer.pk:

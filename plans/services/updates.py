@@ -113,7 +113,15 @@ def _locked_update(*, objective: Objective, period: ReportingPeriod, version: in
     """The update row, locked for this transaction, if the form's version is still the saved one."""
     if objective.archived_at is not None:
         raise UpdateLocked("This item is archived: its updates cannot be written until a coordinator restores it.")
-    update = QuarterlyUpdate.objects.select_for_update().filter(objective=objective, period=period).first()
+    # Only this row (`of`), and no join to lock: the model's ordering would join the objective, plan and
+    # partnership, and FOR UPDATE then locked the partnership row too, so two lead officers of one
+    # partnership submitting at once could deadlock (seen in `make cluster-test`).
+    update = (
+        QuarterlyUpdate.objects.select_for_update(of=("self",))
+        .filter(objective=objective, period=period)
+        .order_by("pk")
+        .first()
+    )
     if update is None:
         if version != 0:
             raise StaleUpdate(current=None)  # deleted meanwhile: rare, and still not to be written blindly
