@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from knox.crypto import hash_token
+from playwright.sync_api import expect
 
 from csp.tokens import ApiToken
 from tests.factories import MembershipFactory
@@ -25,12 +26,12 @@ def test_analyst_creates_copies_and_revokes_a_token(page, sign_in, screenshot, a
     token = ApiToken.objects.get(user=user)
     assert token.digest == hash_token(key)
     assert (token.name, token.read_only) == ("Police spreadsheet", True)
-    assert page.get_by_role("rowheader", name="Police spreadsheet").is_visible()
+    expect(page.get_by_role("rowheader", name="Police spreadsheet")).to_be_visible()
     assert axe_violations() == []
 
     page.get_by_role("button", name="Revoke Police spreadsheet").click()
     screenshot("api-token-revoked")
 
-    assert page.get_by_text("The token is revoked").is_visible()
+    expect(page.get_by_text("The token is revoked")).to_be_visible()
     assert not ApiToken.objects.filter(user=user).exists()
     assert axe_violations() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from plans.demo import DEMO_PASSWORD, demo_load
 from reporting.models import ReportJob
@@ -20,7 +21,7 @@ def test_herts_pcc_analyst_compares_the_area_and_asks_for_a_report_of_one_partne
     sign_in(analyst, password=DEMO_PASSWORD)
 
     page.get_by_role("link", name="Areas").first.click()
-    assert page.get_by_role("heading", name="Areas", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Areas", level=1)).to_be_visible()
     assert page.get_by_role("link", name="Sussex").count() == 0
     screenshot("area-list")
     assert axe_violations() == []
@@ -46,7 +47,7 @@ def test_herts_pcc_analyst_compares_the_area_and_asks_for_a_report_of_one_partne
     page.get_by_label("Stevenage Community Safety Partnership").uncheck()
     page.get_by_label("East Herts Community Safety Partnership").uncheck()
     page.get_by_role("button", name="Ask for the report").click()
-    assert page.get_by_role("alert").get_by_text("Choose at least one partnership to include").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Choose at least one partnership to include")).to_be_visible()
     screenshot("area-report-form-error")
     assert axe_violations() == []
     assert not ReportJob.objects.exists()
@@ -55,7 +56,7 @@ def test_herts_pcc_analyst_compares_the_area_and_asks_for_a_report_of_one_partne
     page.get_by_label("Quarter").select_option(label="Q1 2014/15")
     page.get_by_role("button", name="Ask for the report").click()
 
-    assert page.get_by_text("Not included: East Herts Community Safety Partnership.").is_visible()
+    expect(page.get_by_text("Not included: East Herts Community Safety Partnership.")).to_be_visible()
     job = ReportJob.objects.get()
     assert [p.name for p in job.covered_partnerships.all()] == ["Stevenage Community Safety Partnership"]
     screenshot("area-report-detail")

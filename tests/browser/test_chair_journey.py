@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import expect
 
 from csp.models import RagStatus
 from plans.models import QuarterlyUpdate
@@ -76,7 +77,7 @@ def test_a_chair_returns_a_red_item_and_the_lead_officer_sees_why(page, sign_in,
     _no_serious_violations(axe_violations, "history of changes")
 
     page.goto(reverse("plans:meeting_pack", args=[world.odg.pk]))
-    assert page.get_by_role("button", name="Print this page").is_visible()
+    expect(page.get_by_role("button", name="Print this page")).to_be_visible()
     screenshot("meeting-pack-odg")
     _no_serious_violations(axe_violations, "meeting pack")
     page.emulate_media(media="print")

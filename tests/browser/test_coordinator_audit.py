@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from csp.services import record_archive
 from plans.models import Objective
@@ -24,7 +25,7 @@ def test_coordinator_reads_the_audit_trail_and_restores_an_item(page, sign_in, s
     page.get_by_role("button", name="Show changes").click()
     screenshot("audit-trail")
 
-    assert page.get_by_text("Archived: Merged into 1.2").is_visible()
+    expect(page.get_by_text("Archived: Merged into 1.2")).to_be_visible()
     assert axe_violations() == []
 
     page.get_by_role("link", name="See archived records").click()
@@ -32,6 +33,6 @@ def test_coordinator_reads_the_audit_trail_and_restores_an_item(page, sign_in, s
     page.get_by_role("button", name="Restore").click()
     screenshot("archived-restored")
 
-    assert page.get_by_text("is restored").is_visible()
+    expect(page.get_by_text("is restored")).to_be_visible()
     objective.refresh_from_db()
     assert objective.archived_at is None

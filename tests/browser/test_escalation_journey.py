@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.plans.review_setup import build_review_world
 
@@ -47,7 +48,7 @@ def test_escalate_resolve_and_the_lead_officer_is_told(page, sign_in, screenshot
     page.wait_for_load_state()
     page.get_by_role("button", name="Record the board's decision").click()
     page.wait_for_load_state()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     screenshot("board-chair-resolve-errors")
     _no_violations(axe_violations, "resolve page with errors")
     page.get_by_label("The board's decision").fill("Police to fund a venue from the PCC grant.")

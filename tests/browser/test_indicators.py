@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from csp.models import PartnershipPopulation
 from priorities.models import Indicator, IndicatorReading
@@ -34,11 +35,11 @@ def test_analyst_records_and_uploads_figures_and_reads_the_chart(page, sign_in, 
     page.get_by_label("Reporting period").select_option(label="Q1 2014/15")
     page.get_by_label("Figure", exact=True).fill("four hundred")
     page.get_by_role("button", name="Save the figure").click()
-    assert page.get_by_role("alert").get_by_text("Enter the figure as a number, like 198 or 12.5").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Enter the figure as a number, like 198 or 12.5")).to_be_visible()
     assert axe_violations() == []
     page.get_by_label("Figure", exact=True).fill("420")
     page.get_by_role("button", name="Save the figure").click()
-    assert page.get_by_text("The figure for Q1 2014/15 was recorded.").is_visible()
+    expect(page.get_by_text("The figure for Q1 2014/15 was recorded.")).to_be_visible()
 
     # The rest of the year from a file.
     csv = tmp_path / "readings.csv"
@@ -47,7 +48,7 @@ def test_analyst_records_and_uploads_figures_and_reads_the_chart(page, sign_in, 
     page.get_by_role("link", name="Upload readings from a file").click()
     page.get_by_label("File of readings").set_input_files(str(csv))
     page.get_by_role("button", name="Upload").click()
-    assert page.get_by_text("3 readings recorded and 0 changed from readings.csv.").is_visible()
+    expect(page.get_by_text("3 readings recorded and 0 changed from readings.csv.")).to_be_visible()
     assert IndicatorReading.objects.filter(indicator=asb).count() == 4
     screenshot("indicator-list")
     assert axe_violations() == []
@@ -57,7 +58,7 @@ def test_analyst_records_and_uploads_figures_and_reads_the_chart(page, sign_in, 
     assert chart.get_attribute("role") == "img"
     assert "Q3 2014/15: 5.61 against a target of 5" in chart.locator("desc").text_content()
     table = page.get_by_role("table", name="The figures in the chart")
-    assert table.get_by_role("row", name="Q2 2014/15").get_by_text("Amber").is_visible()
-    assert table.get_by_role("row", name="Q3 2014/15").get_by_text("Red").is_visible()
+    expect(table.get_by_role("row", name="Q2 2014/15").get_by_text("Amber")).to_be_visible()
+    expect(table.get_by_role("row", name="Q3 2014/15").get_by_text("Red")).to_be_visible()
     screenshot("indicator-detail")
     assert axe_violations() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from csp.models import Role
 from plans.rules import lead_label
@@ -19,7 +20,7 @@ def test_coordinator_sets_a_jobholder_and_an_organisation_as_leads(page, sign_in
     sign_in(coordinator)
 
     page.goto(f"/plans/objectives/{world.objective.pk}/leads/")
-    assert page.get_by_role("heading", name="Leads of").is_visible()
+    expect(page.get_by_role("heading", name="Leads of")).to_be_visible()
     assert axe_violations() == []
     screenshot("objective-leads")
 
@@ -32,7 +33,7 @@ def test_coordinator_sets_a_jobholder_and_an_organisation_as_leads(page, sign_in
 
     assert f"/plans/objectives/{world.objective.pk}/" in page.url
     screenshot("objective-leads-saved")
-    assert page.get_by_text("Chief Inspector Eastbourne District (Sussex Police)").is_visible()
+    expect(page.get_by_text("Chief Inspector Eastbourne District (Sussex Police)")).to_be_visible()
     assert [lead_label(lead) for lead in world.objective.leads.all()][1:] == [
         "Chief Inspector Eastbourne District (Sussex Police)",
         "Sussex Police — reporting officer",
@@ -53,7 +54,7 @@ def test_a_lead_naming_nothing_is_shown_as_an_error_and_the_page_stays_accessibl
     page.get_by_role("button", name="Save leads").click()
     page.wait_for_load_state()
 
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert axe_violations() == []
     screenshot("objective-leads-error")
     assert world.objective.leads.count() == 1

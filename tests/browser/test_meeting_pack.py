@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from csp.models import RagStatus
 from plans.models import Meeting, MeetingDecision, QuarterlyUpdate
@@ -73,7 +74,7 @@ def test_a_chair_sets_up_a_meeting_and_approves_an_update_from_its_pack(
 
     page.emulate_media(media="print")
     screenshot("meeting-pack-print")
-    assert not page.locator(".app-pack-decision").first.is_visible()
+    expect(page.locator(".app-pack-decision").first).not_to_be_visible()
     # Printed from the browser: the print stylesheet's @page margins and "Page X of Y" footer.
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     (ARTIFACTS / "meeting-pack-browser-print.pdf").write_bytes(pdf)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from csp.models import Membership
 from tests.browser_fixtures import ARTIFACTS
@@ -37,7 +38,7 @@ def test_coordinator_invites_a_lead_officer_who_sets_a_password_and_signs_in(
     sign_in(coordinator)
 
     page.get_by_role("link", name="People").click()
-    assert page.get_by_role("heading", name="People and roles").is_visible()
+    expect(page.get_by_role("heading", name="People and roles")).to_be_visible()
     page.get_by_role("button", name="Invite someone").click()
     assert "Someone Elsewhere" not in page.locator("#id_person").inner_text()
 
@@ -46,30 +47,30 @@ def test_coordinator_invites_a_lead_officer_who_sets_a_password_and_signs_in(
     page.get_by_label("E-mail address").fill("debbie.barker@example.org")
     page.get_by_label("Lead officer").check()
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.locator("#id_person-error").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.locator("#id_person-error")).to_be_visible()
     screenshot("people-invite-error")
     assert axe_violations() == []
 
     page.get_by_label("Person").select_option(label=str(person))
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("Debbie Barker is invited").is_visible()
+    expect(page.get_by_text("Debbie Barker is invited")).to_be_visible()
     row = page.locator("tr", has_text="debbie.barker@example.org")
-    assert row.get_by_text("Invited").is_visible()
+    expect(row.get_by_text("Invited")).to_be_visible()
     screenshot("people-list")
     assert axe_violations() == []
 
     row.get_by_role("link", name="Debbie Barker").click()
     page.get_by_label("Viewer").check()
     page.get_by_role("button", name="Save roles").click()
-    assert page.get_by_text("Roles saved.").is_visible()
+    expect(page.get_by_text("Roles saved.")).to_be_visible()
     screenshot("people-member")
     assert axe_violations() == []
     membership = Membership.objects.get(user__email="debbie.barker@example.org")
     assert membership.role_set == {"lead_officer", "viewer"}
 
     page.get_by_role("button", name="Deactivate the account").click()
-    assert page.get_by_role("heading", name="Deactivate Debbie Barker's account?").is_visible()
+    expect(page.get_by_role("heading", name="Deactivate Debbie Barker's account?")).to_be_visible()
     screenshot("people-deactivate-confirm")
     assert axe_violations() == []
 
@@ -81,24 +82,24 @@ def test_coordinator_invites_a_lead_officer_who_sets_a_password_and_signs_in(
     invited = context.new_page()
     try:
         invited.goto(path)
-        assert invited.get_by_role("heading", name="Choose your password").is_visible()
+        expect(invited.get_by_role("heading", name="Choose your password")).to_be_visible()
         assert serious_violations(invited) == []
         invited.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
         invited.get_by_label("New password confirmation").fill(NEW_PASSWORD)
         invited.screenshot(path=str(ARTIFACTS / "people-set-password.png"), full_page=True)
         invited.get_by_role("button", name="Set password").click()
-        assert invited.get_by_text("Your password is set").is_visible()
+        expect(invited.get_by_text("Your password is set")).to_be_visible()
 
         invited.get_by_label("Username").fill("debbie.barker@example.org")
         invited.get_by_label("Password").fill(NEW_PASSWORD)
         invited.get_by_role("button", name="Sign in").click()
         invited.wait_for_load_state()
         invited.goto("/")
-        assert invited.get_by_text("Safer Stevenage action plan 2014/15").first.is_visible()
+        expect(invited.get_by_text("Safer Stevenage action plan 2014/15").first).to_be_visible()
         invited.screenshot(path=str(ARTIFACTS / "people-invited-home.png"), full_page=True)
 
         # The link works once.
         invited.goto(path)
-        assert invited.get_by_role("heading", name="This invitation link does not work").is_visible()
+        expect(invited.get_by_role("heading", name="This invitation link does not work")).to_be_visible()
     finally:
         context.close()

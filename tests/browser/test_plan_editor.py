@@ -132,7 +132,7 @@ def test_a_coordinator_writes_checks_and_publishes_a_plan(page, sign_in, screens
 
     page.get_by_role("link", name="Check and publish").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Reduce repeat victims of domestic abuse").is_visible()
+    expect(page.get_by_text("Reduce repeat victims of domestic abuse")).to_be_visible()
     screenshot("editor-check-answers")
     _accessible(axe_violations, "check your answers")
     _save(page, "Publish the plan")

@@ -7,6 +7,7 @@ import io
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.factories import MembershipFactory
 from tests.plans.exporting.small_plan import small_plan
@@ -54,6 +55,6 @@ def test_an_unknown_format_shows_the_error_page(page, sign_in, screenshot, axe_v
     sign_in(MembershipFactory(partnership=world.plan.partnership, roles=("viewer",)).user)
     response = page.goto(f"/plans/{world.plan.pk}/export/?format=pdf")
     assert response.status == 400
-    assert page.get_by_role("heading", name="Sorry, there is a problem with your request").is_visible()
+    expect(page.get_by_role("heading", name="Sorry, there is a problem with your request")).to_be_visible()
     screenshot("export-unknown-format")
     _accessible(axe_violations, "unknown export format")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from plans.models import MilestoneLead, Objective, ObjectiveLead, Plan
 from plans.rules import lead_label
@@ -98,7 +99,7 @@ def test_a_coordinator_writes_a_small_plan_with_jobholder_leads(page, sign_in, s
     first = Objective.objects.get(plan=plan, ref="1.1")
     second = Objective.objects.get(plan=plan, ref="1.2")
     assert (first.theme, second.theme) == ("Violent crime", "Anti-social behaviour")
-    assert page.get_by_text("Theme: Violent crime").is_visible()
+    expect(page.get_by_text("Theme: Violent crime")).to_be_visible()
     screenshot("small-plan-editor")
     _accessible(axe_violations, "plan editor")
 
@@ -110,27 +111,27 @@ def test_a_coordinator_writes_a_small_plan_with_jobholder_leads(page, sign_in, s
     _accessible(axe_violations, "leads of objective 1.1")
     _click(page, "button", "Save leads")
     assert f"/plans/objectives/{first.pk}/" in page.url
-    assert page.get_by_text(f"Community Safety Manager ({COUNCIL})").first.is_visible()
+    expect(page.get_by_text(f"Community Safety Manager ({COUNCIL})").first).to_be_visible()
     _accessible(axe_violations, "objective 1.1 page")
 
     # The milestone's lead on its own page, linked from the objective page's milestones.
     _click(page, "link", re.compile("Leads of the milestone"))
-    assert page.get_by_role(
-        "heading", name=re.compile("Leads of the milestone ‘Pubwatch scheme relaunched’")
-    ).is_visible()
-    assert page.get_by_text("The plan’s lead column reads: SBC Licensing").is_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Leads of the milestone ‘Pubwatch scheme relaunched’"))
+    ).to_be_visible()
+    expect(page.get_by_text("The plan’s lead column reads: SBC Licensing")).to_be_visible()
     _lead_row(page, 0, job_title="Licensing Manager", organisation=COUNCIL)
     screenshot("small-plan-milestone-leads")
     _accessible(axe_violations, "leads of the milestone")
     _click(page, "button", "Save leads")
     assert page.url.endswith(f"/plans/objectives/{first.pk}/#milestones")
-    assert page.locator("#milestones + table").get_by_text(f"Licensing Manager ({COUNCIL})").is_visible()
+    expect(page.locator("#milestones + table").get_by_text(f"Licensing Manager ({COUNCIL})")).to_be_visible()
     screenshot("small-plan-objective-page")
 
     # The objective form links each saved milestone to its leads page.
     page.goto(f"/plans/objectives/{first.pk}/edit/")
     assert page.get_by_label("Theme (optional)").input_value() == "Violent crime"
-    assert page.get_by_role("link", name=re.compile("Leads of this milestone")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("Leads of this milestone"))).to_be_visible()
     screenshot("small-plan-objective-edit")
     _accessible(axe_violations, "change objective 1.1")
 
@@ -159,7 +160,7 @@ def test_a_coordinator_writes_a_small_plan_with_jobholder_leads(page, sign_in, s
         "Theme: Violent crime",
         "Theme: Anti-social behaviour",
     ):
-        assert table.get_by_text(text).is_visible(), text
+        expect(table.get_by_text(text), text).to_be_visible()
     screenshot("small-plan-published")
     _accessible(axe_violations, "plan page")
 

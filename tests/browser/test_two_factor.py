@@ -8,6 +8,7 @@ import time
 import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from tests.browser_fixtures import totp_code
 from tests.factories import PASSWORD
@@ -67,13 +68,13 @@ def test_a_coordinator_sets_up_two_factor_sign_in_and_signs_in_with_a_code(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Set up two-factor sign-in"
-    assert page.locator(".app-qr-code svg").is_visible()
+    expect(page.locator(".app-qr-code svg")).to_be_visible()
     screenshot("two-factor-set-up")
     _no_serious_violations(axe_violations, "set-up page")
 
     page.get_by_label("Code", exact=True).fill("000000")
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     _no_serious_violations(axe_violations, "set-up page with an error")
 
     # A wrong code throttles the next try for a second (django-otp, OTP_TOTP_THROTTLE_FACTOR): wait it out.
@@ -103,7 +104,7 @@ def test_a_coordinator_sets_up_two_factor_sign_in_and_signs_in_with_a_code(
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
     page.goto(reverse("plans:review_dashboard"))
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert "/account/two-factor/" not in page.url
 
     assert console_problems == []
