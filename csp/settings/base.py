@@ -209,6 +209,12 @@ if env("REDIS_URL", default=""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Fragment caching (csp/content_version.py): pages keep the parts that are slow to build under the
+# content versions of the partnerships they show. On by default only with a shared cache: with process
+# memory, a write made by another process (a command, a second worker) would not renew this one's versions.
+CSP_FRAGMENT_CACHE = env.bool("CSP_FRAGMENT_CACHE", default=bool(env("REDIS_URL", default="")))
+# A fragment is also dropped after this long, whatever happens (a write made outside Django is not seen).
+CSP_FRAGMENT_CACHE_SECONDS = env.int("CSP_FRAGMENT_CACHE_SECONDS", default=15 * 60)
 # Sessions live in PostgreSQL, so any web instance can serve any request (no sticky sessions).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -21,3 +21,6 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 # Two-factor sign-in is off unless a test switches it on (tests/csp/test_auth_two_factor.py), as
 # axes is: most tests sign in with force_login and test other things.
 TWO_FACTOR_ENFORCED = env.bool("CSP_TWO_FACTOR_ENFORCED", default=False)
+# Fragment caching on in every test (one process, so process memory is shared when Redis is absent): a
+# test that reads a page after a write then also checks that the write renewed the page.
+CSP_FRAGMENT_CACHE = env.bool("CSP_FRAGMENT_CACHE", default=True)

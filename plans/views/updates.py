@@ -7,13 +7,18 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.content_version import cached_fragment, fill_holes, fragment_hole
+from csp.models import ReportingPeriod
+from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import suggestions_for_outcomes
 
 from ..forms.updates import (
@@ -26,7 +31,7 @@ from ..forms.updates import (
     update_initial,
     update_input_from,
 )
-from ..selectors.access import can_edit_update
+from ..selectors.access import access_objective, can_edit_update
 from ..selectors.pending_saves import pending_save_for
 from ..selectors.update_diff import update_differences
 from ..selectors.updates import (
@@ -53,16 +58,27 @@ class MyItemsView(LoginRequiredMixin, TemplateView):
     template_name = "plans/updates/my_items.html"
 
     def get_context_data(self, **kwargs):
-        led_ids = led_objective_ids(self.request.user)
-        mine, agency = my_items(user=self.request.user, led_ids=led_ids)
-        return super().get_context_data(
-            page_title="My items",
-            returned=list(returned_updates_for(self.request.user, led_ids=led_ids)),
-            mine=mine,
-            agency=agency,
-            show_reminders=is_coordinator_anywhere(self.request.user),
-            **kwargs,
+        user = self.request.user
+        today = timezone.localdate()  # the deadlines say "n days left"
+        body = cached_fragment(
+            "my-items",
+            partnership_ids=partnership_ids_visible_to(user),
+            vary=(user.pk, today),
+            render=lambda: self._body(today),
         )
+        return super().get_context_data(page_title="My items", body=body, **kwargs)
+
+    def _body(self, today) -> str:
+        user = self.request.user
+        led_ids = led_objective_ids(user)
+        mine, agency = my_items(user=user, led_ids=led_ids, today=today)
+        context = {
+            "returned": list(returned_updates_for(user, led_ids=led_ids)),
+            "mine": mine,
+            "agency": agency,
+            "show_reminders": is_coordinator_anywhere(user),
+        }
+        return render_to_string("plans/updates/_my_items_body.html", context)
 
 
 class UpdateEditView(LoginRequiredMixin, View):
@@ -111,6 +127,11 @@ class UpdateEditView(LoginRequiredMixin, View):
         return form, outcome_forms
 
     def _render(self, page: UpdatePage, form=None, outcome_forms=(), *, current=None, status=200, **extra):
+        parts = self._parts(page, form, outcome_forms, current=current, **extra)
+        return self._respond(page.objective, page.period.pk, parts, status=status)
+
+    def _parts(self, page: UpdatePage, form=None, outcome_forms=(), *, current=None, **extra) -> tuple[str, str, str]:
+        """The page's title, breadcrumbs and body, with holes for the request's CSRF and owner tokens."""
         user = self.request.user
         may_edit = can_edit_update(user, page.objective)
         editable = may_edit and (page.update is None or page.update.is_editable)
@@ -135,7 +156,8 @@ class UpdateEditView(LoginRequiredMixin, View):
             "deadline": deadline_text(page.period.update_deadline, today=timezone.localdate()),
             "may_edit": may_edit,
             "editable": editable,
-            "owner_token": owner_token(user=user, objective=page.objective, period=page.period) if editable else "",
+            "owner_token": fragment_hole("owner") if editable else "",
+            "csrf_token": fragment_hole("csrf"),
             "form": form,
             "outcome_rows": list(zip(page.outcomes, outcome_forms, strict=False)) if outcome_forms else [],
             "forms": forms,
@@ -145,9 +167,32 @@ class UpdateEditView(LoginRequiredMixin, View):
             "restored": False,
             **extra,
         }
+        return (
+            context["page_title"],
+            render_to_string("plans/updates/_update_edit_breadcrumbs.html", context),
+            render_to_string("plans/updates/_update_edit_body.html", context),
+        )
+
+    def _respond(self, objective, period_pk: int, parts: tuple[str, str, str], *, status: int = 200):
+        """The page around its parts, with this request's CSRF token and owner token in their holes."""
+        title, breadcrumbs, body = parts
+        owner = owner_token(user=self.request.user, objective=objective, period=ReportingPeriod(pk=period_pk))
+        body = fill_holes(body, csrf=get_token(self.request), owner=owner)
+        context = {"page_title": title, "breadcrumbs": breadcrumbs, "body": body}
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
+        if not request.GET.get("restore"):
+            # The plain page is kept per person, day and content version of its partnership (the access rule
+            # still runs on every request: another partnership's objective is a 404 before any cache is read).
+            objective = access_objective(request.user, kwargs["pk"])
+            parts = cached_fragment(
+                "update-page",
+                partnership_ids=[objective.plan.partnership_id],
+                vary=(request.user.pk, objective.pk, kwargs["period_pk"], timezone.localdate()),
+                render=self._plain_parts,
+            )
+            return self._respond(objective, kwargs["period_pk"], parts)
         page = self._page()
         kept = pending_save_for(
             user=request.user, token=request.GET.get("restore", ""), objective=page.objective, period=page.period
@@ -158,9 +203,11 @@ class UpdateEditView(LoginRequiredMixin, View):
                 return self._render(page, kept_text=_kept_text(page, kept.fields))
             form, outcome_forms = self._forms(page, data=_query_dict(kept.fields))
             return self._render(page, form, outcome_forms, restored=True)
-        version = page.update.version if page.update else 0
-        form, outcome_forms = self._forms(page, source=page.update, version=version)
-        return self._render(page, form, outcome_forms)
+        return self._render(page, *self._forms(page, source=page.update, version=_version(page)))
+
+    def _plain_parts(self) -> tuple[str, str, str]:
+        page = self._page()
+        return self._parts(page, *self._forms(page, source=page.update, version=_version(page)))
 
     def post(self, request, *args, **kwargs):
         page = self._page()
@@ -256,6 +303,10 @@ class UpdateEditView(LoginRequiredMixin, View):
 
 
 COPY_ACTIONS = ("copy", "copy_replace", "copy_fill")
+
+
+def _version(page: UpdatePage) -> int:
+    return page.update.version if page.update else 0
 
 
 def request_data(request) -> QueryDict:

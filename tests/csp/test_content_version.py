@@ -1,0 +1,247 @@
+"""Content versions (csp/content_version.py): every write renews the versions of what it changed, so no
+cached fragment outlives a write; and My items, the first page built on them, shows each write at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from csp.content_version import cached_fragment, content_key, content_tables
+from csp.models import Notification, Partnership
+from plans.models import Objective, QuarterlyUpdate
+from plans.services.updates import UpdateInput, update_save_draft
+from tests.factories import ObjectiveFactory, PartnershipFactory, PlanFactory, QuarterlyUpdateFactory
+
+from ..plans.review_setup import build_review_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two():
+    """Two partnerships, an objective in each."""
+    first, second = PartnershipFactory(), PartnershipFactory()
+    return (
+        first,
+        second,
+        ObjectiveFactory(plan=PlanFactory(partnership=first)),
+        ObjectiveFactory(plan=PlanFactory(partnership=second)),
+    )
+
+
+def _keys(*partnerships: Partnership) -> list[str]:
+    return [content_key([p.pk]) for p in partnerships]
+
+
+def test_a_row_saved_renews_its_partnership_only(two):
+    first, second, objective, _ = two
+    before = _keys(first, second)
+    objective.title = "A new title"
+    objective.save()
+    after = _keys(first, second)
+    assert after[0] != before[0]
+    assert after[1] == before[1]
+
+
+def test_a_row_found_by_its_route_renews_its_partnership(two):
+    """An outcome status's partnership is three joins away, with nothing loaded: one lookup finds it."""
+    first, second, objective, _ = two
+    update = QuarterlyUpdateFactory(objective=objective)
+    fresh = QuarterlyUpdate.objects.get(pk=update.pk)  # no objective or plan loaded
+    before = _keys(first, second)
+    fresh.progress = "Moved on"
+    fresh.save()
+    after = _keys(first, second)
+    assert (after[0] != before[0], after[1] == before[1]) == (True, True)
+
+
+def test_many_to_many_changes_renew_the_partnership(two):
+    first, second, objective, _ = two
+    from tests.factories import PriorityFactory
+
+    priority = PriorityFactory(partnership=first)
+    before = _keys(first, second)
+    objective.priorities.add(priority)
+    assert _keys(first, second)[0] != before[0]
+    assert _keys(first, second)[1] == before[1]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda objective: Objective.objects.filter(pk=objective.pk).update(title="Bulk"),
+        lambda objective: Objective.objects.bulk_create([Objective(plan=objective.plan, ref="B1", title="Bulk made")]),
+        lambda objective: connection.cursor().execute(
+            "UPDATE plans_objective SET title = %s WHERE id = %s", ["Raw", objective.pk]
+        ),
+    ],
+    ids=["queryset-update", "bulk-create", "raw-sql"],
+)
+def test_a_write_no_signal_covers_renews_everything(two, write):
+    first, second, objective, _ = two
+    before = _keys(first, second)
+    write(objective)
+    after = _keys(first, second)
+    assert after[0] != before[0]
+    assert after[1] != before[1]
+
+
+def test_a_delete_renews_everything(two):
+    first, second, objective, _ = two
+    before = _keys(first, second)
+    objective.delete()
+    after = _keys(first, second)
+    assert after[0] != before[0]
+    assert after[1] != before[1]
+
+
+def test_writes_no_page_fragment_shows_renew_nothing(two):
+    first, second, *_ = two
+    user = get_user_model().objects.create_user("someone", password="a long enough password")
+    before = _keys(first, second)
+    Notification.objects.create(user=user, kind="returned", title="Returned", key="test-event")
+    user.last_login = user.date_joined
+    user.save(update_fields=["last_login"])  # signing in
+    assert _keys(first, second) == before
+    assert "csp_notification" not in content_tables()
+    assert "django_session" not in content_tables()
+    assert not any("historical" in table for table in content_tables())
+
+
+def test_a_name_change_renews_the_persons_partnerships():
+    world = build_review_world()
+    other = PartnershipFactory()
+    before = _keys(world.partnership, other)
+    chair = world.user("chair")
+    chair.first_name = "Renamed"
+    chair.save()
+    after = _keys(world.partnership, other)
+    assert after[0] != before[0]
+    assert after[1] == before[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_versions_are_renewed_again_when_the_transaction_commits(two):
+    """A reader between the write and its commit may cache the old rows under the first new token."""
+    first, _, objective, _ = two
+    with transaction.atomic():
+        objective.title = "Changed"
+        objective.save()
+        inside = content_key([first.pk])
+    assert content_key([first.pk]) != inside
+
+
+def test_a_rolled_back_write_leaves_no_renewal_behind(two):
+    first, _, objective, _ = two
+    inside = []
+
+    def write_then_fail():
+        with transaction.atomic():
+            objective.title = "Changed"
+            objective.save()
+            inside.append(content_key([first.pk]))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    [inside] = inside
+    assert content_key([first.pk]) == inside  # renewed once (at the write), not again: nothing committed
+
+
+def test_the_watch_survives_a_connection_opened_inside_an_execute_wrapper_block(two):
+    """`execute_wrapper()` pops the last wrapper; the watch is put first, so the block pops its own."""
+    first, second, objective, _ = two
+    seen = []
+
+    def spy(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        for alias in connections:
+            connections[alias].ensure_connection()
+    assert spy not in connection.execute_wrappers
+    before = _keys(first, second)
+    Objective.objects.filter(pk=objective.pk).update(title="After the block")
+    assert _keys(first, second)[1] != before[1]
+
+
+def test_a_fragment_is_kept_until_a_write(two, settings):
+    settings.CSP_FRAGMENT_CACHE = True
+    first, _, objective, _ = two
+    calls = []
+
+    def render():
+        calls.append(1)
+        return f"<p>{Objective.objects.get(pk=objective.pk).title}</p>"
+
+    def fragment():
+        return cached_fragment("test", partnership_ids=[first.pk], vary=("x",), render=render)
+
+    assert fragment() == fragment()
+    assert len(calls) == 1
+    objective.title = "Renamed"
+    objective.save()
+    assert fragment() == "<p>Renamed</p>"
+    assert len(calls) == 2
+    settings.CSP_FRAGMENT_CACHE = False
+    fragment()
+    assert len(calls) == 3
+
+
+# --- My items -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world():
+    world = build_review_world(update_state=QuarterlyUpdate.State.DRAFT)
+    world.draft = QuarterlyUpdateFactory(objective=world.objective, period=world.q2, state="draft")
+    return world
+
+
+def _my_items(client):
+    response = client.get(reverse("plans:my_items"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_my_items_is_kept_and_shows_each_write(client, world):
+    client.force_login(world.user("lead"))
+    first = _my_items(client)
+    assert "Draft" in first
+    with CaptureQueriesContext(connection) as cold:
+        _my_items(client)
+    # Kept: only the request's own reads (session, user, roles, two-factor device, unread count).
+    assert len(cold) <= 6
+
+    # The lead's own save, through the service: the page says so at once.
+    update_save_draft(
+        user=world.user("lead"),
+        objective=world.objective,
+        period=world.q2,
+        data=UpdateInput(progress="On track"),
+        version=world.draft.version,
+    )
+    world.objective.title = "Run a renamed campaign"
+    world.objective.save()
+    assert "Run a renamed campaign" in _my_items(client)
+
+    # A write in another partnership leaves the kept page alone.
+    other = ObjectiveFactory(plan=PlanFactory(partnership=PartnershipFactory()))
+    other.title = "Elsewhere"
+    other.save()
+    with CaptureQueriesContext(connection) as kept:
+        _my_items(client)
+    assert len(kept) <= 6
+
+
+def test_my_items_is_each_persons_own(client, world):
+    client.force_login(world.user("lead"))
+    lead_page = _my_items(client)
+    client.force_login(world.user("viewer"))
+    viewer_page = _my_items(client)
+    assert "Run a domestic abuse awareness campaign" in lead_page
+    assert "Run a domestic abuse awareness campaign" not in viewer_page.split("My agency")[0]
