@@ -17,17 +17,19 @@ How every write is seen, whatever wrote it (services, admin, API, importers, com
 
 Tables that no cached fragment shows (sessions, tokens, notifications, kept saves, history) are not
 content: writing them bumps nothing. A write made outside Django (psql, `make restore`) is not seen:
-clear the cache after one (`manage.py clear_fragments`); fragments also expire after
+run `manage.py renew_fragments` after one (`make restore` does); fragments also expire after
 `CSP_FRAGMENT_CACHE_SECONDS`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -99,12 +101,28 @@ def cached_fragment(name: str, *, partnership_ids: Iterable[int], vary: Iterable
     if not settings.CSP_FRAGMENT_CACHE:
         return render()
     version = content_key(partnership_ids)
-    key = "frag:" + hashlib.sha256(f"{name}|{version}|{'|'.join(map(str, vary))}".encode()).hexdigest()
+    vary_text = "|".join(map(str, vary))
+    key = "frag:" + hashlib.sha256(f"{release()}|{name}|{version}|{vary_text}".encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render()
         cache.set(key, html, timeout=settings.CSP_FRAGMENT_CACHE_SECONDS)
     return html
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code, templates and static manifest: after a deploy, no fragment of the old one is shown."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in ("templates", *CONTENT_APPS):
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT or base / "staticfiles") / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def fragment_hole(name: str) -> str:

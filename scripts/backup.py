@@ -126,6 +126,9 @@ def restore(source: Path) -> None:
         env=env,
         check=True,
     )
+    from csp.content_version import bump
+
+    bump(everything=True)  # pg_restore wrote behind Django's back: no kept page may outlive it
     media_root = Path(settings.MEDIA_ROOT)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     # Unpack beside the media folder, then swap, so a failure leaves the old files in place.

@@ -7,16 +7,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
-from csp.content_version import cached_fragment, fill_holes, fragment_hole
+from csp.content_version import fragment_hole
+from csp.kept_pages import Parts, kept_parts, render_parts, respond
 from csp.models import ReportingPeriod
 from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import suggestions_for_outcomes
@@ -54,31 +53,32 @@ STALE_MESSAGE = (
 )
 
 
-class MyItemsView(LoginRequiredMixin, TemplateView):
-    template_name = "plans/updates/my_items.html"
+class MyItemsView(LoginRequiredMixin, View):
+    """The objectives I lead and my agency's others, with this quarter's update: kept per person and day."""
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
+    def get(self, request):
+        user = request.user
         today = timezone.localdate()  # the deadlines say "n days left"
-        body = cached_fragment(
+        parts = kept_parts(
             "my-items",
             partnership_ids=partnership_ids_visible_to(user),
             vary=(user.pk, today),
-            render=lambda: self._body(today),
+            build=lambda: self._parts(today),
         )
-        return super().get_context_data(page_title="My items", body=body, **kwargs)
+        return respond(request, parts)
 
-    def _body(self, today) -> str:
+    def _parts(self, today) -> Parts:
         user = self.request.user
         led_ids = led_objective_ids(user)
         mine, agency = my_items(user=user, led_ids=led_ids, today=today)
         context = {
+            "page_title": "My items",
             "returned": list(returned_updates_for(user, led_ids=led_ids)),
             "mine": mine,
             "agency": agency,
             "show_reminders": is_coordinator_anywhere(user),
         }
-        return render_to_string("plans/updates/_my_items_body.html", context)
+        return render_parts({"content": "plans/updates/_my_items_body.html"}, context)
 
 
 class UpdateEditView(LoginRequiredMixin, View):
@@ -88,8 +88,6 @@ class UpdateEditView(LoginRequiredMixin, View):
     confirms; a save posted after the session ended is kept and given back after sign-in; a save over
     someone else's shows who saved, when, and what differs.
     """
-
-    template_name = "plans/updates/update_edit.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST" and not request.user.is_authenticated:
@@ -130,7 +128,7 @@ class UpdateEditView(LoginRequiredMixin, View):
         parts = self._parts(page, form, outcome_forms, current=current, **extra)
         return self._respond(page.objective, page.period.pk, parts, status=status)
 
-    def _parts(self, page: UpdatePage, form=None, outcome_forms=(), *, current=None, **extra) -> tuple[str, str, str]:
+    def _parts(self, page: UpdatePage, form=None, outcome_forms=(), *, current=None, **extra) -> Parts:
         """The page's title, breadcrumbs and body, with holes for the request's CSRF and owner tokens."""
         user = self.request.user
         may_edit = can_edit_update(user, page.objective)
@@ -157,7 +155,6 @@ class UpdateEditView(LoginRequiredMixin, View):
             "may_edit": may_edit,
             "editable": editable,
             "owner_token": fragment_hole("owner") if editable else "",
-            "csrf_token": fragment_hole("csrf"),
             "form": form,
             "outcome_rows": list(zip(page.outcomes, outcome_forms, strict=False)) if outcome_forms else [],
             "forms": forms,
@@ -167,30 +164,23 @@ class UpdateEditView(LoginRequiredMixin, View):
             "restored": False,
             **extra,
         }
-        return (
-            context["page_title"],
-            render_to_string("plans/updates/_update_edit_breadcrumbs.html", context),
-            render_to_string("plans/updates/_update_edit_body.html", context),
-        )
+        return render_parts(UPDATE_PAGE_PARTS, context)
 
-    def _respond(self, objective, period_pk: int, parts: tuple[str, str, str], *, status: int = 200):
-        """The page around its parts, with this request's CSRF token and owner token in their holes."""
-        title, breadcrumbs, body = parts
+    def _respond(self, objective, period_pk: int, parts: Parts, *, status: int = 200):
+        """The page around its parts, with this request's owner token (who opened it) in its hole."""
         owner = owner_token(user=self.request.user, objective=objective, period=ReportingPeriod(pk=period_pk))
-        body = fill_holes(body, csrf=get_token(self.request), owner=owner)
-        context = {"page_title": title, "breadcrumbs": breadcrumbs, "body": body}
-        return render(self.request, self.template_name, context, status=status)
+        return respond(self.request, parts, status=status, owner=owner)
 
     def get(self, request, *args, **kwargs):
         if not request.GET.get("restore"):
             # The plain page is kept per person, day and content version of its partnership (the access rule
             # still runs on every request: another partnership's objective is a 404 before any cache is read).
             objective = access_objective(request.user, kwargs["pk"])
-            parts = cached_fragment(
+            parts = kept_parts(
                 "update-page",
                 partnership_ids=[objective.plan.partnership_id],
                 vary=(request.user.pk, objective.pk, kwargs["period_pk"], timezone.localdate()),
-                render=self._plain_parts,
+                build=self._plain_parts,
             )
             return self._respond(objective, kwargs["period_pk"], parts)
         page = self._page()
@@ -205,7 +195,7 @@ class UpdateEditView(LoginRequiredMixin, View):
             return self._render(page, form, outcome_forms, restored=True)
         return self._render(page, *self._forms(page, source=page.update, version=_version(page)))
 
-    def _plain_parts(self) -> tuple[str, str, str]:
+    def _plain_parts(self) -> Parts:
         page = self._page()
         return self._parts(page, *self._forms(page, source=page.update, version=_version(page)))
 
@@ -303,6 +293,11 @@ class UpdateEditView(LoginRequiredMixin, View):
 
 
 COPY_ACTIONS = ("copy", "copy_replace", "copy_fill")
+UPDATE_PAGE_PARTS = {
+    "breadcrumbs": "plans/updates/_update_edit_breadcrumbs.html",
+    "content": "plans/updates/_update_edit_body.html",
+    "scripts": "plans/updates/_update_edit_scripts.html",
+}
 
 
 def _version(page: UpdatePage) -> int:

@@ -1,0 +1,47 @@
+"""Pages kept as fragments (csp/content_version.py): the slow part of a page, rendered once per content version.
+
+A kept page is split in two. The parts (title, breadcrumbs, content, scripts) are rendered from small
+templates with *holes* where a per-request value goes (the CSRF token, a signed owner token), and kept under
+the content versions of the partnerships the page shows and whatever else they vary by (the person, the day,
+the query). The shell (`includes/kept_page.html`: base.html with its header, navigation, messages and
+session clock) is rendered for every request around them, with the holes filled.
+
+The access rule runs before any kept part is read: a view asks `access_*` for its object (404 when not the
+person's) and only then for the parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from .content_version import cached_fragment, fill_holes, fragment_hole
+
+Parts = dict[str, str]
+
+
+def render_parts(templates: Mapping[str, str], context: Mapping) -> Parts:
+    """Each part ("breadcrumbs", "content", "scripts") from its template; "title" from the context's page_title."""
+    context = {**context, "csrf_token": fragment_hole("csrf")}
+    parts = {name: render_to_string(template, context) for name, template in templates.items()}
+    parts["title"] = str(context.get("page_title", ""))
+    return parts
+
+
+def kept_parts(
+    name: str, *, partnership_ids: Iterable[int], vary: Iterable[object], build: Callable[[], Parts]
+) -> Parts:
+    """The page's parts, kept until a write in one of the partnerships (or the next day, if `vary` has it)."""
+    return cached_fragment(name, partnership_ids=partnership_ids, vary=vary, render=build)
+
+
+def respond(request: HttpRequest, parts: Parts, *, status: int = 200, **holes: str) -> HttpResponse:
+    """The shell around the parts, with this request's CSRF token (and any other `holes`) put in."""
+    filled = {
+        name: fill_holes(html, csrf=get_token(request), **holes) for name, html in parts.items() if name != "title"
+    }
+    return render(request, "includes/kept_page.html", {"page_title": parts.get("title", ""), **filled}, status=status)
