@@ -11,9 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.kept_pages import Parts, kept_parts, render_parts, respond
 from priorities.selectors import indicator_summaries_by_objective, objective_indicator_summaries, suggestions_by_period
 
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
@@ -274,7 +276,38 @@ def render_item_page(
     comment_form: CommentForm | None = None,
     proposal_form: ProposalForm | None = None,
 ) -> HttpResponse:
-    """The item page, with any bound forms that came back with errors."""
+    """The item page, with any bound forms that came back with errors.
+
+    Without them it is kept per person and day under its partnership's content version (csp/kept_pages.py):
+    the access rule runs first, so another partnership's item is a 404 before anything kept is read.
+    """
+    forms = (review_forms, decision_forms, comment_form, proposal_form)
+    if any(forms):
+        return respond(request, _item_page_parts(request, pk, *forms), status=status)
+    objective = access_objective(request.user, pk)
+    parts = kept_parts(
+        "item-page",
+        partnership_ids=[objective.plan.partnership_id],
+        vary=(request.user.pk, pk, timezone.localdate()),
+        build=lambda: _item_page_parts(request, pk),
+    )
+    return respond(request, parts, status=status)
+
+
+ITEM_PAGE_PARTS = {
+    "breadcrumbs": "plans/_objective_detail_breadcrumbs.html",
+    "content": "plans/_objective_detail_content.html",
+}
+
+
+def _item_page_parts(
+    request: HttpRequest,
+    pk: int,
+    review_forms: dict[int, UpdateReviewForm] | None = None,
+    decision_forms: dict[int, ProposalDecisionForm] | None = None,
+    comment_form: CommentForm | None = None,
+    proposal_form: ProposalForm | None = None,
+) -> Parts:
     objective = objective_for_item_page(user=request.user, pk=pk)
     plan = objective.plan
     rights = item_permissions(request.user, objective)
@@ -345,7 +378,7 @@ def render_item_page(
         "next_year": _year_after_this(years),
         "has_errors": any(f.errors for f in forms_with_errors),
     }
-    return render(request, "plans/objective_detail.html", context, status=status)
+    return render_parts(ITEM_PAGE_PARTS, context)
 
 
 def _refused(form, error: ValidationError) -> None:
