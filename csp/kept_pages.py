@@ -24,10 +24,14 @@ from .content_version import cached_fragment, fill_holes, fragment_hole
 Parts = dict[str, str]
 
 
-def render_parts(templates: Mapping[str, str], context: Mapping) -> Parts:
-    """Each part ("breadcrumbs", "content", "scripts") from its template; "title" from the context's page_title."""
+def render_parts(templates: Mapping[str, str], context: Mapping, *, request: HttpRequest | None = None) -> Parts:
+    """Each part ("breadcrumbs", "content", "scripts") from its template; "title" from the context's page_title.
+
+    Pass the request only for templates that read it (`{% querystring %}`), and then vary the kept parts by
+    the query string.
+    """
     context = {**context, "csrf_token": fragment_hole("csrf")}
-    parts = {name: render_to_string(template, context) for name, template in templates.items()}
+    parts = {name: render_to_string(template, context, request=request) for name, template in templates.items()}
     parts["title"] = str(context.get("page_title", ""))
     return parts
 

@@ -31,7 +31,10 @@ def _query_counts(number: int) -> dict[str, int]:
     return counts
 
 
-def test_bench_pages_run_as_many_queries_for_a_big_partnership_as_a_small_one_bar_skipped_prefetches():
+@pytest.mark.parametrize("kept", [False, True], ids=["built", "kept"])
+def test_bench_pages_run_as_many_queries_for_a_big_partnership_as_a_small_one_bar_skipped_prefetches(settings, kept):
+    """Built: every page built from the database. Kept: the second request of a page kept as a fragment."""
+    settings.CSP_FRAGMENT_CACHE = kept
     national_generate(partnerships=2, shape=Shape(objectives=12, quarters=4))
     small = _query_counts(1)
     # Two more partnerships, each with three times the objectives and twice the quarters of updates.

@@ -6,14 +6,16 @@ from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.kept_pages import kept_parts, render_parts, respond
 from csp.selectors import coordinated_partnership_ids
 
 from ..models import Plan
 from ..rules import plan_is_read_only, update_periods_of
-from ..selectors.access import can_change_plan_content
+from ..selectors.access import access_plan, can_change_plan_content
 from ..selectors.browse import (
     current_period_for,
     objectives_for_plan_page,
@@ -40,41 +42,59 @@ class HomeView(LoginRequiredMixin, TemplateView):
         )
 
 
-class PlanDetailView(LoginRequiredMixin, TemplateView):
-    template_name = "plans/plan_detail.html"
+PLAN_PAGE_PARTS = {"breadcrumbs": "plans/_plan_detail_breadcrumbs.html", "content": "plans/_plan_detail_content.html"}
 
-    def get_context_data(self, **kwargs):
-        plan = plan_for_page(user=self.request.user, pk=self.kwargs["pk"])
+
+class PlanDetailView(LoginRequiredMixin, View):
+    """A whole plan, 50 objectives a page, with each objective's status in the chosen quarter.
+
+    Kept per person, quarter, page and day under the partnership's content version (csp/kept_pages.py);
+    the access rule runs first.
+    """
+
+    def get(self, request, pk: int):
+        plan = access_plan(request.user, pk)
+        chosen, page_number = request.GET.get("period", ""), request.GET.get("page", "")
+        parts = kept_parts(
+            "plan-page",
+            partnership_ids=[plan.partnership_id],
+            # The whole query string: the pagination links carry it on ({% querystring %}).
+            vary=(request.user.pk, pk, request.META.get("QUERY_STRING", ""), timezone.localdate()),
+            build=lambda: render_parts(PLAN_PAGE_PARTS, self._context(pk, chosen, page_number), request=request),
+        )
+        return respond(request, parts)
+
+    def _context(self, pk: int, chosen: str, page_number: str) -> dict:
+        plan = plan_for_page(user=self.request.user, pk=pk)
         quarters = list(update_periods_of(plan))
-        chosen = self.request.GET.get("period", "")
         period = next((q for q in quarters if str(q.pk) == chosen), None) or current_period_for(plan)
         # Paged: the prefetches run for the page's objectives only; the downloads keep the whole plan.
-        page = Paginator(objectives_for_plan_page(plan, period), PLAN_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(objectives_for_plan_page(plan, period), PLAN_PAGE_SIZE).get_page(page_number)
         objectives = list(page.object_list)
         sections = [(section, list(items)) for section, items in groupby(objectives, key=lambda o: o.section)]
         for objective in objectives:
             # The update is shown for its reason, or as a draft in progress beside the status: never as the status.
             objective.period_update = objective.period_updates[0] if objective.period_updates else None
         successor = plan_successor(plan)
-        return super().get_context_data(
-            page_title=plan.title,
-            plan=plan,
-            successor=successor,
-            read_only=plan_is_read_only(plan),
-            can_start_next_year=successor is None
+        may_change = can_change_plan_content(self.request.user, plan.partnership_id)
+        return {
+            "page_title": plan.title,
+            "plan": plan,
+            "successor": successor,
+            "read_only": plan_is_read_only(plan),
+            "can_start_next_year": successor is None
             and plan.status != Plan.Status.DRAFT
             and not plan.is_archived
-            and can_change_plan_content(self.request.user, plan.partnership_id),
-            period=period,
-            quarters=quarters,
-            sections=sections,
-            objective_count=page.paginator.count,
-            page_obj=page,
-            pagination=page_numbers(page),
-            can_publish=can_change_plan_content(self.request.user, plan.partnership_id),
-            may_edit=can_change_plan_content(self.request.user, plan.partnership_id),
-            **kwargs,
-        )
+            and may_change,
+            "period": period,
+            "quarters": quarters,
+            "sections": sections,
+            "objective_count": page.paginator.count,
+            "page_obj": page,
+            "pagination": page_numbers(page),
+            "can_publish": may_change,
+            "may_edit": may_change,
+        }
 
 
 class ObjectiveDetailView(LoginRequiredMixin, View):
