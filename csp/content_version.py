@@ -59,6 +59,9 @@ NOT_CONTENT = frozenset(
 EXTRA_ROUTES = {
     "plans.milestonelead": "milestone__objective__plan__partnership",
     "plans.updateevidence": "update__objective__plan__partnership",
+    "plans.meeting": "group__partnership",
+    "plans.meetingdecision": "meeting__group__partnership",
+    "plans.actionlogitem": "group__partnership",
     "priorities.indicatortarget": "indicator__partnership",
 }
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)

@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
+
+from csp.kept_pages import Parts, kept_parts, render_parts, respond
 
 from ..forms.meetings import ActionItemForm, MeetingDecisionForm, MeetingForm
 from ..models import Meeting
@@ -83,7 +86,30 @@ def render_pack(
     failed: tuple[str, MeetingDecisionForm] | None = None,
     action_form: ActionItemForm | None = None,
 ) -> HttpResponse:
-    """The pack page; a decision form that came back with errors is shown beside its item."""
+    """The pack page; a decision form that came back with errors is shown beside its item.
+
+    Without such forms it is kept per person, meeting and day (it says when it was prepared) under the
+    partnership's content version (csp/kept_pages.py); the caller has run the access rule already.
+    """
+    if failed or action_form is not None:
+        return respond(request, _pack_parts(request, meeting, failed=failed, action_form=action_form), status=status)
+    which = meeting.pk or f"next-{meeting.group_id}-{meeting.date}"
+    parts = kept_parts(
+        "meeting-pack",
+        partnership_ids=[meeting.group.partnership_id],
+        vary=(request.user.pk, which, timezone.localdate()),
+        build=lambda: _pack_parts(request, meeting),
+    )
+    return respond(request, parts, status=status)
+
+
+def _pack_parts(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    failed: tuple[str, MeetingDecisionForm] | None = None,
+    action_form: ActionItemForm | None = None,
+) -> Parts:
     pack = meeting_pack_for(user=request.user, meeting=meeting)
     if failed:
         key, form = failed
@@ -102,9 +128,8 @@ def render_pack(
         for name, errors in action_form.errors.items():
             anchor = action_form[name].id_for_label if name in action_form.fields else "action-add"
             error_links += [(anchor, message) for message in errors]
-    return render(
-        request,
-        "plans/meetings/meeting_pack.html",
+    return render_parts(
+        {"content": "plans/meetings/_meeting_pack_content.html"},
         {
             "page_title": f"Meeting pack: {meeting.group.name}, {meeting.date:%-d %B %Y}",
             "meeting": meeting,
@@ -115,7 +140,6 @@ def render_pack(
             "has_errors": bool(error_links),
             "pack_may_set_up": can_run_meeting(request.user, meeting.group),
         },
-        status=status,
     )
 
 

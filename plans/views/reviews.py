@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import TemplateView
 
 from csp.kept_pages import Parts, kept_parts, render_parts, respond
+from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import indicator_summaries_by_objective, objective_indicator_summaries, suggestions_by_period
 
 from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
@@ -147,13 +147,26 @@ def _filter_data(request: HttpRequest):
     return data
 
 
-class ReviewDashboardView(LoginRequiredMixin, TemplateView):
-    """For a chair or coordinator: a plan's statuses for one quarter, then the exceptions behind them."""
+class ReviewDashboardView(LoginRequiredMixin, View):
+    """For a chair or coordinator: a plan's statuses for one quarter, then the exceptions behind them.
 
-    template_name = "plans/review/dashboard.html"
+    Kept per person, query string and day under the content versions of the person's partnerships
+    (csp/kept_pages.py).
+    """
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(page_title="Review", **kwargs)
+    def get(self, request: HttpRequest) -> HttpResponse:
+        parts = kept_parts(
+            "review-dashboard",
+            partnership_ids=partnership_ids_visible_to(request.user),
+            vary=(request.user.pk, request.META.get("QUERY_STRING", ""), timezone.localdate()),
+            build=lambda: render_parts(
+                {"content": "plans/review/_dashboard_content.html"}, self._context(), request=request
+            ),
+        )
+        return respond(request, parts)
+
+    def _context(self) -> dict:
+        context = {"page_title": "Review"}
         plans = plans_reviewable_by(self.request.user)
         if not plans:
             return {**context, "plans": []}

@@ -3,6 +3,8 @@ cached fragment outlives a write; and My items, the first page built on them, sh
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
@@ -245,3 +247,70 @@ def test_my_items_is_each_persons_own(client, world):
     viewer_page = _my_items(client)
     assert "Run a domestic abuse awareness campaign" in lead_page
     assert "Run a domestic abuse awareness campaign" not in viewer_page.split("My agency")[0]
+
+
+# --- the other kept pages -----------------------------------------------------------------------------
+
+KEPT_PAGES = {
+    "item page": lambda w: reverse("plans:objective_detail", args=[w.objective.pk]),
+    "plan page": lambda w: reverse("plans:plan_detail", args=[w.plan.pk]),
+    "review dashboard": lambda w: reverse("plans:review_dashboard") + f"?period={w.q1.pk}&status=all",
+    "meeting pack": lambda w: reverse("plans:meeting_pack", args=[w.odg.pk]),
+    "update page": lambda w: reverse("plans:update_edit", args=[w.objective.pk, w.q1.pk]),
+}
+
+
+def _without_tokens(response) -> str:
+    """The page without what differs on every request: CSRF tokens (masked anew), the owner token, the clock."""
+    html = response.content.decode()
+    html = re.sub(r'(csrfmiddlewaretoken" value|name="owner" value|data-session-expires-in)="[^"]*"', r"\1", html)
+    return re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("page", KEPT_PAGES)
+def test_each_kept_page_is_kept_and_shows_a_write_at_once(client, page):
+    world = build_review_world()
+    url = KEPT_PAGES[page](world)
+    client.force_login(world.user("chair"))
+    built = client.get(url)
+    assert built.status_code == 200
+    assert "Run a domestic abuse awareness campaign" in built.content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url)
+    assert len(kept) <= 8
+    assert _without_tokens(again) == _without_tokens(built)
+
+    world.objective.title = "Run a renamed campaign"
+    world.objective.save()
+    assert "Run a renamed campaign" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("page", ["item page", "plan page", "meeting pack", "update page"])
+def test_a_kept_page_of_another_partnership_is_still_a_404(client, page):
+    """The access rule runs before anything kept is read."""
+    ours, theirs = build_review_world(), build_review_world(prefix="b-")
+    url = KEPT_PAGES[page](theirs)
+    client.force_login(theirs.user("chair"))
+    assert client.get(url).status_code == 200  # now kept for their chair
+    client.force_login(ours.user("chair"))
+    assert client.get(url).status_code == 404
+
+
+def test_a_kept_page_carries_this_requests_csrf_token(client):
+    world = build_review_world()
+    url = KEPT_PAGES["item page"](world)
+    client.force_login(world.user("chair"))
+    client.get(url)
+    client.cookies.clear()
+    client.force_login(world.user("chair"))
+    html = client.get(url).content.decode()
+    token = client.cookies["csrftoken"].value
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "csp-hole-" not in html
+    # Each form's token is one the middleware accepts with this session's cookie (masked tokens differ).
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    for value in re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html):
+        assert _unmask_cipher_token(value) == token

@@ -34,6 +34,13 @@ from .review_setup import build_review_world
 STATUSES = [RagStatus.RED, RagStatus.AMBER, RagStatus.GREEN, None]  # None: no update this quarter
 
 
+@pytest.fixture(autouse=True)
+def _built_each_time(settings):
+    """These tests read the view's context, which a kept dashboard (a cache hit) does not have: the kept
+    dashboard is checked in tests/csp/test_content_version.py."""
+    settings.CSP_FRAGMENT_CACHE = False
+
+
 @pytest.fixture
 def world(db):
     return build_review_world()
