@@ -181,7 +181,7 @@ def _partnership_of(instance) -> tuple[bool, int | None]:
             return True, getattr(obj, field.attname)
         if not field.is_cached(obj):
             break
-        obj = getattr(obj, step)
+        obj = field.get_cached_value(obj)
         if obj is None:
             return True, None
     found = type(instance)._base_manager.filter(pk=instance.pk).values_list(route, flat=True).first()
@@ -190,9 +190,9 @@ def _partnership_of(instance) -> tuple[bool, int | None]:
 
 def _bump_for(instance, using: str) -> None:
     known, partnership_id = _partnership_of(instance)
-    if known:
+    if known and partnership_id is not None:
         bump([partnership_id], using=using)
-    else:
+    else:  # no route, or a row of no single partnership (an area's report): renew everything
         bump(everything=True, using=using)
 
 

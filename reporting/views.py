@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.kept_pages import Parts, kept_parts, render_parts, respond
+from csp.selectors import partnership_ids_visible_to
 from csp.storage import stored_file_response
 from plans.selectors.access import access_meeting
 
@@ -34,10 +36,16 @@ JOBS_PER_PAGE = 25
 class ReportListView(LoginRequiredMixin, View):
     """The reports of the user's partnerships, and the form to ask for one."""
 
-    template_name = "reporting/report_list.html"
-
     def get(self, request):
-        return self._render(request, ReportRequestForm(user=request.user))
+        # Kept per person, query string (the page) and content version of their partnerships: a report job's
+        # every change of state is a write in its partnership (csp/kept_pages.py).
+        parts = kept_parts(
+            "report-list",
+            partnership_ids=partnership_ids_visible_to(request.user),
+            vary=(request.user.pk, request.META.get("QUERY_STRING", "")),
+            build=lambda: self._parts(request, ReportRequestForm(user=request.user)),
+        )
+        return respond(request, parts)
 
     def post(self, request):
         form = ReportRequestForm(request.POST, user=request.user)
@@ -61,21 +69,20 @@ class ReportListView(LoginRequiredMixin, View):
         return self._render(request, form, status=200)
 
     def _render(self, request, form, status=200):
+        return respond(request, self._parts(request, form), status=status)
+
+    def _parts(self, request, form) -> Parts:
         page = report_jobs_page(request.user, request.GET.get("page"), JOBS_PER_PAGE)
         latest = latest_report_ids(request.user, page.object_list) if page.object_list else set()
-        return render(
-            request,
-            self.template_name,
-            {
-                "page_title": "Reports",
-                "form": form,
-                "can_request": form.can_request,
-                "page_obj": page,
-                "jobs": page.object_list,
-                "latest_ids": latest,
-            },
-            status=status,
-        )
+        context = {
+            "page_title": "Reports",
+            "form": form,
+            "can_request": form.can_request,
+            "page_obj": page,
+            "jobs": page.object_list,
+            "latest_ids": latest,
+        }
+        return render_parts({"content": "reporting/_report_list_content.html"}, context, request=request)
 
 
 class ReportJobMixin(LoginRequiredMixin):

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,11 +18,13 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.relations import MANY_RELATION_KWARGS
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from csp.content_version import cached_fragment
 from csp.errors import too_large_detail
 from csp.limits import text_limit, too_long_message
-from csp.selectors import EDITOR_ROLES
+from csp.selectors import EDITOR_ROLES, partnership_ids_visible_to
 from csp.tokens import ApiTokenAuthentication
 
 from .concurrency import ETagMixin, ETagReadMixin
@@ -217,7 +220,28 @@ ID_PATTERN = "[0-9]{1,15}"
 AUTHENTICATION_CLASSES = [ApiTokenAuthentication, SessionAuthentication]
 
 
-class ScopedReadOnlyViewSet(ETagReadMixin, viewsets.ReadOnlyModelViewSet):
+class KeptListMixin:
+    """A list's answer kept under the content versions of the user's partnerships (csp/content_version.py).
+
+    Kept per user and full address (host, filters, page): the next request with the same address answers
+    from the cache until a write in one of those partnerships. Only the data is kept; each request renders
+    it (JSON or the browsable page) and runs authentication and permissions as before.
+    """
+
+    def list(self, request, *args, **kwargs):
+        build = super().list
+        if not settings.CSP_FRAGMENT_CACHE:
+            return build(request, *args, **kwargs)
+        data = cached_fragment(
+            f"api-list:{type(self).__module__}.{type(self).__name__}",
+            partnership_ids=partnership_ids_visible_to(request.user),
+            vary=(request.user.pk, request.build_absolute_uri()),
+            render=lambda: build(request, *args, **kwargs).data,
+        )
+        return Response(data)
+
+
+class ScopedReadOnlyViewSet(KeptListMixin, ETagReadMixin, viewsets.ReadOnlyModelViewSet):
     """Lists and single objects of what the user may see."""
 
     authentication_classes = AUTHENTICATION_CLASSES
@@ -229,7 +253,7 @@ class ScopedReadOnlyViewSet(ETagReadMixin, viewsets.ReadOnlyModelViewSet):
         return api_exception_handler
 
 
-class ScopedModelViewSet(ETagMixin, viewsets.ModelViewSet):
+class ScopedModelViewSet(KeptListMixin, ETagMixin, viewsets.ModelViewSet):
     """Full CRUD of what the user may see; writes need `write_roles` in the object's partnership."""
 
     authentication_classes = AUTHENTICATION_CLASSES

@@ -314,3 +314,15 @@ def test_a_kept_page_carries_this_requests_csrf_token(client):
 
     for value in re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html):
         assert _unmask_cipher_token(value) == token
+
+
+def test_a_row_whose_route_ends_in_no_partnership_renews_everything(two):
+    """A row whose route to a partnership is empty (an unsaved objective of no plan) renews every version."""
+    from csp.content_version import _bump_for
+
+    first, second, *_ = two
+    before = _keys(first, second)
+    _bump_for(Objective(plan=None), "default")
+    after = _keys(first, second)
+    assert after[0] != before[0]
+    assert after[1] != before[1]
