@@ -6,11 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from csp.kept_pages import kept_parts, render_parts, respond
 from csp.models import ReportingPeriod
-from csp.selectors import access_area, areas_visible_to, partnerships_visible_to, reporting_periods_visible_to
+from csp.selectors import (
+    access_area,
+    areas_visible_to,
+    partnership_ids_visible_to,
+    partnerships_visible_to,
+    reporting_periods_visible_to,
+)
 
 from .areas import area_dashboard
 from .forms import AreaReportForm
@@ -28,15 +36,34 @@ class AreaListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(page_title="Areas", areas=areas, **kwargs)
 
 
-class AreaDashboardView(LoginRequiredMixin, TemplateView):
-    """An area's partnerships side by side: plan, priorities, status counts and key indicators per 1,000."""
+AREA_DASHBOARD_PARTS = {
+    "breadcrumbs": "reporting/areas/_area_dashboard_breadcrumbs.html",
+    "content": "reporting/areas/_area_dashboard_content.html",
+}
 
-    template_name = "reporting/areas/area_dashboard.html"
 
-    def get_context_data(self, **kwargs):
-        area = access_area(self.request.user, self.kwargs["slug"])
-        dashboard = area_dashboard(user=self.request.user, area=area)
-        return super().get_context_data(page_title=f"{area.name} area", area=area, dashboard=dashboard, **kwargs)
+class AreaDashboardView(LoginRequiredMixin, View):
+    """An area's partnerships side by side: plan, priorities, status counts and key indicators per 1,000.
+
+    Kept per person, area and day under the content versions of the person's partnerships (csp/kept_pages.py).
+    """
+
+    def get(self, request, slug):
+        area = access_area(request.user, slug)
+        parts = kept_parts(
+            "area-dashboard",
+            partnership_ids=partnership_ids_visible_to(request.user),
+            vary=(request.user.pk, area.pk, timezone.localdate()),
+            build=lambda: render_parts(
+                AREA_DASHBOARD_PARTS,
+                {
+                    "page_title": f"{area.name} area",
+                    "area": area,
+                    "dashboard": area_dashboard(user=request.user, area=area),
+                },
+            ),
+        )
+        return respond(request, parts)
 
 
 class AreaReportView(LoginRequiredMixin, View):
