@@ -53,6 +53,10 @@ NOT_CONTENT = frozenset(
         "csp.notificationpreference",
         "plans.pendingsave",
         "plans.planimport",
+        # Reminders sent: listed on the coordinators' reminders page, which is built each time. Their
+        # sending claims rows by QuerySet.update, which would otherwise renew everything, batch after batch.
+        "plans.reminder",
+        "plans.reminder_objectives",
     }
 )
 # Routes to the partnership for content models the admin does not scope (they would otherwise bump everything).
