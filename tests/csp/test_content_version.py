@@ -326,3 +326,19 @@ def test_a_row_whose_route_ends_in_no_partnership_renews_everything(two):
     after = _keys(first, second)
     assert after[0] != before[0]
     assert after[1] != before[1]
+
+
+def test_renew_fragments_renews_everything(two):
+    """After a write made outside Django (psql): `manage.py renew_fragments`."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second, *_ = two
+    before = _keys(first, second)
+    out = StringIO()
+    call_command("renew_fragments", stdout=out)
+    after = _keys(first, second)
+    assert after[0] != before[0]
+    assert after[1] != before[1]
+    assert "renew_fragments: every content version renewed" in out.getvalue()
