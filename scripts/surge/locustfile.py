@@ -128,7 +128,10 @@ class LeadOfficer(Member):
         path = random.choice(self.person["items"])
         fields = form_fields(self.get(path, "Update page").text, path)
         if "version" not in fields:
-            self.person["items"].remove(path)  # already submitted or approved: nothing to write
+            # Already submitted or approved: nothing to write. (Two simulated users may be the same person and
+            # find this out together: the second finds it gone from the list already.)
+            if path in self.person["items"]:
+                self.person["items"].remove(path)
             return
         fields.update({"progress": "Quarter-end progress from the surge test.", "rag_status": "green"})
         for name in fields:
