@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from .content_version import cached_fragment, fill_holes, fragment_hole
 
@@ -41,6 +42,30 @@ def kept_parts(
 ) -> Parts:
     """The page's parts, kept until a write in one of the partnerships (or the next day, if `vary` has it)."""
     return cached_fragment(name, partnership_ids=partnership_ids, vary=vary, render=build)
+
+
+def kept_for(
+    request: HttpRequest,
+    name: str,
+    *,
+    partnership_ids: Iterable[int],
+    key: Iterable[object] = (),
+    build: Callable[[], Parts],
+    by_query: bool = False,
+    daily: bool = True,
+) -> Parts:
+    """A page's parts kept for this person: the one place that says what a kept page varies by.
+
+    Call it only after the access rule has run for the page's object (a 404 comes before anything kept).
+    `key` names the object (its pk, the quarter...); `by_query` adds the whole query string (pages whose
+    links carry it on); `daily` adds today's date (pages that say "n days left" or "prepared on").
+    """
+    vary = [request.user.pk, *key]
+    if by_query:
+        vary.append(request.META.get("QUERY_STRING", ""))
+    if daily:
+        vary.append(timezone.localdate())
+    return kept_parts(name, partnership_ids=partnership_ids, vary=vary, build=build)
 
 
 def respond(request: HttpRequest, parts: Parts, *, status: int = 200, **holes: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
-from csp.kept_pages import Parts, kept_parts, render_parts, respond
+from csp.kept_pages import Parts, kept_for, render_parts, respond
 from csp.selectors import partnership_ids_visible_to
 from csp.storage import stored_file_response
 from plans.selectors.access import access_meeting
@@ -39,10 +39,12 @@ class ReportListView(LoginRequiredMixin, View):
     def get(self, request):
         # Kept per person, query string (the page) and content version of their partnerships: a report job's
         # every change of state is a write in its partnership (csp/kept_pages.py).
-        parts = kept_parts(
+        parts = kept_for(
+            request,
             "report-list",
             partnership_ids=partnership_ids_visible_to(request.user),
-            vary=(request.user.pk, request.META.get("QUERY_STRING", "")),
+            by_query=True,
+            daily=False,
             build=lambda: self._parts(request, ReportRequestForm(user=request.user)),
         )
         return respond(request, parts)

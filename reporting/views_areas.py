@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from csp.kept_pages import kept_parts, render_parts, respond
+from csp.kept_pages import kept_for, render_parts, respond
 from csp.models import ReportingPeriod
 from csp.selectors import (
     access_area,
@@ -50,10 +49,11 @@ class AreaDashboardView(LoginRequiredMixin, View):
 
     def get(self, request, slug):
         area = access_area(request.user, slug)
-        parts = kept_parts(
+        parts = kept_for(
+            request,
             "area-dashboard",
             partnership_ids=partnership_ids_visible_to(request.user),
-            vary=(request.user.pk, area.pk, timezone.localdate()),
+            key=(area.pk,),
             build=lambda: render_parts(
                 AREA_DASHBOARD_PARTS,
                 {

@@ -6,11 +6,10 @@ from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from csp.kept_pages import kept_parts, render_parts, respond
+from csp.kept_pages import kept_for, render_parts, respond
 from csp.selectors import coordinated_partnership_ids
 
 from ..models import Plan
@@ -55,11 +54,12 @@ class PlanDetailView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         plan = access_plan(request.user, pk)
         chosen, page_number = request.GET.get("period", ""), request.GET.get("page", "")
-        parts = kept_parts(
+        parts = kept_for(
+            request,
             "plan-page",
             partnership_ids=[plan.partnership_id],
-            # The whole query string: the pagination links carry it on ({% querystring %}).
-            vary=(request.user.pk, pk, request.META.get("QUERY_STRING", ""), timezone.localdate()),
+            key=(pk,),
+            by_query=True,  # the pagination links carry the whole query string on ({% querystring %})
             build=lambda: render_parts(PLAN_PAGE_PARTS, self._context(pk, chosen, page_number), request=request),
         )
         return respond(request, parts)

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
-from csp.kept_pages import Parts, kept_parts, render_parts, respond
+from csp.kept_pages import Parts, kept_for, render_parts, respond
 
 from ..forms.meetings import ActionItemForm, MeetingDecisionForm, MeetingForm
 from ..models import Meeting
@@ -94,10 +93,11 @@ def render_pack(
     if failed or action_form is not None:
         return respond(request, _pack_parts(request, meeting, failed=failed, action_form=action_form), status=status)
     which = meeting.pk or f"next-{meeting.group_id}-{meeting.date}"
-    parts = kept_parts(
+    parts = kept_for(
+        request,
         "meeting-pack",
         partnership_ids=[meeting.group.partnership_id],
-        vary=(request.user.pk, which, timezone.localdate()),
+        key=(which,),
         build=lambda: _pack_parts(request, meeting),
     )
     return respond(request, parts, status=status)

@@ -11,10 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.views import View
 
-from csp.kept_pages import Parts, kept_parts, render_parts, respond
+from csp.kept_pages import Parts, kept_for, render_parts, respond
 from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import indicator_summaries_by_objective, objective_indicator_summaries, suggestions_by_period
 
@@ -155,10 +154,11 @@ class ReviewDashboardView(LoginRequiredMixin, View):
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        parts = kept_parts(
+        parts = kept_for(
+            request,
             "review-dashboard",
             partnership_ids=partnership_ids_visible_to(request.user),
-            vary=(request.user.pk, request.META.get("QUERY_STRING", ""), timezone.localdate()),
+            by_query=True,
             build=lambda: render_parts(
                 {"content": "plans/review/_dashboard_content.html"}, self._context(), request=request
             ),
@@ -298,10 +298,11 @@ def render_item_page(
     if any(forms):
         return respond(request, _item_page_parts(request, pk, *forms), status=status)
     objective = access_objective(request.user, pk)
-    parts = kept_parts(
+    parts = kept_for(
+        request,
         "item-page",
         partnership_ids=[objective.plan.partnership_id],
-        vary=(request.user.pk, pk, timezone.localdate()),
+        key=(pk,),
         build=lambda: _item_page_parts(request, pk),
     )
     return respond(request, parts, status=status)

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from csp.content_version import fragment_hole
-from csp.kept_pages import Parts, kept_parts, render_parts, respond
+from csp.kept_pages import Parts, kept_for, render_parts, respond
 from csp.models import ReportingPeriod
 from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import suggestions_for_outcomes
@@ -58,12 +58,9 @@ class MyItemsView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        today = timezone.localdate()  # the deadlines say "n days left"
-        parts = kept_parts(
-            "my-items",
-            partnership_ids=partnership_ids_visible_to(user),
-            vary=(user.pk, today),
-            build=lambda: self._parts(today),
+        today = timezone.localdate()  # the deadlines say "n days left": kept_for varies by the day
+        parts = kept_for(
+            request, "my-items", partnership_ids=partnership_ids_visible_to(user), build=lambda: self._parts(today)
         )
         return respond(request, parts)
 
@@ -176,10 +173,11 @@ class UpdateEditView(LoginRequiredMixin, View):
             # The plain page is kept per person, day and content version of its partnership (the access rule
             # still runs on every request: another partnership's objective is a 404 before any cache is read).
             objective = access_objective(request.user, kwargs["pk"])
-            parts = kept_parts(
+            parts = kept_for(
+                request,
                 "update-page",
                 partnership_ids=[objective.plan.partnership_id],
-                vary=(request.user.pk, objective.pk, kwargs["period_pk"], timezone.localdate()),
+                key=(objective.pk, kwargs["period_pk"]),
                 build=self._plain_parts,
             )
             return self._respond(objective, kwargs["period_pk"], parts)
@@ -193,10 +191,12 @@ class UpdateEditView(LoginRequiredMixin, View):
                 return self._render(page, kept_text=_kept_text(page, kept.fields))
             form, outcome_forms = self._forms(page, data=_query_dict(kept.fields))
             return self._render(page, form, outcome_forms, restored=True)
-        return self._render(page, *self._forms(page, source=page.update, version=_version(page)))
+        # Nothing (of this person's) to restore: the plain page, built afresh.
+        return self._respond(page.objective, page.period.pk, self._plain_parts(page))
 
-    def _plain_parts(self) -> Parts:
-        page = self._page()
+    def _plain_parts(self, page: UpdatePage | None = None) -> Parts:
+        """The page as saved: the forms filled from the update (or empty), nothing typed over them."""
+        page = page or self._page()
         return self._parts(page, *self._forms(page, source=page.update, version=_version(page)))
 
     def post(self, request, *args, **kwargs):

@@ -12,10 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp.content_version import cached_fragment, content_key, content_tables
-from csp.models import Notification, Partnership
+from csp.models import Notification, Partnership, Role
 from plans.models import Objective, QuarterlyUpdate
 from plans.services.updates import UpdateInput, update_save_draft
-from tests.factories import ObjectiveFactory, PartnershipFactory, PlanFactory, QuarterlyUpdateFactory
+from tests.factories import (
+    MembershipFactory,
+    ObjectiveFactory,
+    ObjectiveLeadFactory,
+    PartnershipFactory,
+    PersonFactory,
+    PlanFactory,
+    QuarterlyUpdateFactory,
+)
 
 from ..plans.review_setup import build_review_world
 
@@ -240,13 +248,32 @@ def test_my_items_is_kept_and_shows_each_write(client, world):
     assert len(kept) <= 6
 
 
+def _led_section(page: str) -> str:
+    """The page's "Objectives I lead" section, without the agency's others below it."""
+    return page.split("Objectives I lead", 1)[1].split("My agency", 1)[0]
+
+
 def test_my_items_is_each_persons_own(client, world):
-    client.force_login(world.user("lead"))
-    lead_page = _my_items(client)
-    client.force_login(world.user("viewer"))
-    viewer_page = _my_items(client)
-    assert "Run a domestic abuse awareness campaign" in lead_page
-    assert "Run a domestic abuse awareness campaign" not in viewer_page.split("My agency")[0]
+    """Two leads of two items in one partnership (one content version): each is shown their own, kept apart."""
+    second_person = PersonFactory(partnership=world.partnership, name="Second Lead")
+    second_item = ObjectiveFactory(plan=world.plan, ref="DA2", title="Train frontline staff in risk assessment")
+    ObjectiveLeadFactory(objective=second_item, person=second_person)
+    second_lead = MembershipFactory(
+        partnership=world.partnership, roles=(Role.LEAD_OFFICER,), person=second_person, username="second-lead"
+    ).user
+
+    pages = {}
+    for _ in range(2):  # built, then kept: the same each time
+        for name, user in (("first", world.user("lead")), ("second", second_lead)):
+            client.force_login(user)
+            pages.setdefault(name, []).append(_led_section(_my_items(client)))
+    for name in pages:
+        assert pages[name][0] == pages[name][1]
+    first, second = pages["first"][1], pages["second"][1]
+    assert "Run a domestic abuse awareness campaign" in first
+    assert "Train frontline staff in risk assessment" not in first
+    assert "Train frontline staff in risk assessment" in second
+    assert "Run a domestic abuse awareness campaign" not in second
 
 
 # --- the other kept pages -----------------------------------------------------------------------------
