@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from .models import AreaRole, Role
 from .notifications import unread_count
@@ -29,16 +31,26 @@ NAVIGATION = [
 ]
 
 
+@lru_cache(maxsize=8)
+def _navigation_urls(urlconf: str, script_prefix: str) -> tuple[tuple[str, str, str, set | None], ...]:
+    """(url name, url, label, roles) of each item whose page exists: reversed once per URL configuration
+    (they cannot change while it stays the same), not a dozen times on every page."""
+    found = []
+    for name, label, wanted in NAVIGATION:
+        try:
+            found.append((name, reverse(name, urlconf=urlconf), label, wanted))
+        except NoReverseMatch:
+            continue
+    return tuple(found)
+
+
 def _navigation(request) -> list[dict]:
     # The same per-request role lookup as every access decision (csp.selectors.roles_by_partnership).
     roles = roles_anywhere(request.user)
     items = []
-    for name, label, wanted in NAVIGATION:
+    urlconf = getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF
+    for name, url, label, wanted in _navigation_urls(urlconf, get_script_prefix()):
         if wanted is not None and not roles & wanted:
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
             continue
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})

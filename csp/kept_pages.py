@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from .content_version import cached_fragment, fill_holes, fragment_hole
@@ -25,14 +26,30 @@ from .content_version import cached_fragment, fill_holes, fragment_hole
 Parts = dict[str, str]
 
 
+class _WithRequest(Context):
+    """A context that carries the request (`{% querystring %}` reads `context.request`, a template `request.GET`)
+    without running the context processors, as a RequestContext would for each part: what they add (the
+    navigation, the unread count, the user) belongs to the shell, which renders it once per request."""
+
+    def __init__(self, request: HttpRequest, values: Mapping) -> None:
+        super().__init__({**values, "request": request})
+        self.request = request
+
+
 def render_parts(templates: Mapping[str, str], context: Mapping, *, request: HttpRequest | None = None) -> Parts:
     """Each part ("breadcrumbs", "content", "scripts") from its template; "title" from the context's page_title.
 
-    Pass the request only for templates that read it (`{% querystring %}`), and then vary the kept parts by
-    the query string.
+    Pass the request only for templates that read it (`{% querystring %}`, `request.GET`), and then vary the
+    kept parts by the query string.
     """
     context = {**context, "csrf_token": fragment_hole("csrf")}
-    parts = {name: render_to_string(template, context, request=request) for name, template in templates.items()}
+    if request is None:
+        parts = {name: render_to_string(template, context) for name, template in templates.items()}
+    else:
+        parts = {
+            name: get_template(template).template.render(_WithRequest(request, context))
+            for name, template in templates.items()
+        }
     parts["title"] = str(context.get("page_title", ""))
     return parts
 

@@ -14,7 +14,7 @@ from csp.selectors import coordinated_partnership_ids
 
 from ..models import Plan
 from ..rules import plan_is_read_only, update_periods_of
-from ..selectors.access import access_plan, can_change_plan_content
+from ..selectors.access import can_change_plan_content
 from ..selectors.browse import (
     current_period_for,
     objectives_for_plan_page,
@@ -52,7 +52,8 @@ class PlanDetailView(LoginRequiredMixin, View):
     """
 
     def get(self, request, pk: int):
-        plan = access_plan(request.user, pk)
+        # The access rule for this page (an archived plan is a 404 here), and the plan its header shows.
+        plan = plan_for_page(user=request.user, pk=pk)
         chosen, page_number = request.GET.get("period", ""), request.GET.get("page", "")
         parts = kept_for(
             request,
@@ -60,12 +61,11 @@ class PlanDetailView(LoginRequiredMixin, View):
             partnership_ids=[plan.partnership_id],
             key=(pk,),
             by_query=True,  # the pagination links carry the whole query string on ({% querystring %})
-            build=lambda: render_parts(PLAN_PAGE_PARTS, self._context(pk, chosen, page_number), request=request),
+            build=lambda: render_parts(PLAN_PAGE_PARTS, self._context(plan, chosen, page_number), request=request),
         )
         return respond(request, parts)
 
-    def _context(self, pk: int, chosen: str, page_number: str) -> dict:
-        plan = plan_for_page(user=self.request.user, pk=pk)
+    def _context(self, plan: Plan, chosen: str, page_number: str) -> dict:
         quarters = list(update_periods_of(plan))
         period = next((q for q in quarters if str(q.pk) == chosen), None) or current_period_for(plan)
         # Paged: the prefetches run for the page's objectives only; the downloads keep the whole plan.

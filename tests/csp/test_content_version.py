@@ -312,6 +312,19 @@ def test_each_kept_page_is_kept_and_shows_a_write_at_once(client, page):
     assert "Run a renamed campaign" in client.get(url).content.decode()
 
 
+@pytest.mark.parametrize("page", KEPT_PAGES)
+def test_building_a_page_runs_the_shells_lookups_once(client, page):
+    """The parts are rendered without the context processors (the plan page and dashboard read the request for
+    their links): the unread count and navigation belong to the shell, counted once per request."""
+    world = build_review_world()
+    client.force_login(world.user("chair"))
+    with CaptureQueriesContext(connection) as built:
+        response = client.get(KEPT_PAGES[page](world) + ("&" if "?" in KEPT_PAGES[page](world) else "?") + "x=1")
+    assert response.status_code == 200
+    assert sum('"csp_notification"' in query["sql"] for query in built.captured_queries) == 1
+    assert response.content.decode().count('class="govuk-header__navigation-item') >= 2
+
+
 @pytest.mark.parametrize("page", ["item page", "plan page", "meeting pack", "update page"])
 def test_a_kept_page_of_another_partnership_is_still_a_404(client, page):
     """The access rule runs before anything kept is read."""
