@@ -11,7 +11,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,12 +86,19 @@ def meetings_of_group(*, user: User, group: Group) -> QuerySet[Meeting]:
 def current_meeting_for(*, group: Group, today: dt.date | None = None) -> Meeting:
     """The group's next meeting (today or later), else its latest; unsaved on the group's next date if it has none."""
     today = today or timezone.localdate()
-    meetings = Meeting.objects.filter(group=group).select_related("group__partnership", "group__chair")
-    upcoming = meetings.filter(date__gte=today).order_by("date").first()
-    if upcoming is not None:
-        return upcoming
-    latest = meetings.order_by("-date").first()
-    return latest or Meeting(group=group, date=group.next_meeting or today)
+    upcoming = Q(date__gte=today)
+    # One query: the meetings to come first, soonest first; then the past ones, latest first.
+    found = (
+        Meeting.objects.filter(group=group)
+        .select_related("group__partnership", "group__chair")
+        .order_by(
+            Case(When(upcoming, then=Value(0)), default=Value(1)),
+            Case(When(upcoming, then=F("date"))).asc(),
+            F("date").desc(),
+        )
+        .first()
+    )
+    return found or Meeting(group=group, date=group.next_meeting or today)
 
 
 @dataclass

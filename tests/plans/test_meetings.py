@@ -515,3 +515,30 @@ def test_evidence_in_the_pack_takes_no_query_per_item(world, meeting, client, se
     html = client.get(url).content.decode()
     assert html.count('class="govuk-list app-pack-evidence"') == 16
     assert _queries(lambda: client.get(url)) == few
+
+
+def test_the_current_meeting_is_the_next_one_else_the_latest_else_the_groups_next_date():
+    """current_meeting_for, in one query: the soonest meeting today or later; with none to come, the latest
+    held; with none at all, an unsaved meeting on the group's next date."""
+    from plans.selectors.meetings import current_meeting_for
+
+    world = build_review_world()
+    group = world.odg
+    today = dt.date(2026, 6, 10)
+    group.next_meeting = dt.date(2026, 7, 1)
+    group.save()
+    assert current_meeting_for(group=group, today=today).pk is None
+    assert current_meeting_for(group=group, today=today).date == dt.date(2026, 7, 1)
+
+    old, held = (Meeting.objects.create(group=group, date=dt.date(2026, m, 1)) for m in (3, 5))
+    with CaptureQueriesContext(connection) as queries:
+        assert current_meeting_for(group=group, today=today) == held
+    assert len(queries) == 1
+    later, sooner, on_the_day = (
+        Meeting.objects.create(group=group, date=day)
+        for day in (dt.date(2026, 9, 1), dt.date(2026, 7, 1), dt.date(2026, 6, 10))
+    )
+    assert current_meeting_for(group=group, today=today) == on_the_day
+    assert current_meeting_for(group=group, today=dt.date(2026, 6, 11)) == sooner
+    assert current_meeting_for(group=group, today=dt.date(2026, 9, 2)) == later
+    assert old.date < held.date
