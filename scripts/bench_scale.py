@@ -214,6 +214,7 @@ def bench_pages(number: int) -> list[tuple[str, str, str]]:
         ("Plan page", f"{slug}-chair", reverse("plans:plan_detail", args=[plan.pk])),
         ("Objective page", f"{slug}-chair", reverse("plans:objective_detail", args=[lead_objective.pk])),
         ("Review dashboard", f"{slug}-chair", reverse("plans:review_dashboard")),
+        ("Review inbox", f"{slug}-chair", reverse("plans:review_inbox")),
         ("Meeting pack", f"{slug}-chair", reverse("plans:meeting_pack", args=[board.pk])),
         ("Report list", f"{slug}-analyst", reverse("reporting:report_list")),
         ("Area dashboard", national_area_analyst_username(area), reverse("areas:dashboard", args=[area.slug])),

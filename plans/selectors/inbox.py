@@ -15,7 +15,7 @@ from django.utils import timezone
 from csp.selectors import REVIEWER_ROLES, User, roles_anywhere
 
 from ..models import ObjectiveLead, QuarterlyUpdate
-from ..rules import objective_is_overdue, overdue_reference_date
+from ..rules import LEAD_LABEL_RELATED, objective_is_overdue, overdue_reference_date
 from .access import LIVE_UPDATE, objectives_reviewable_by, updates_visible_to
 
 WAITING = "waiting"
@@ -78,7 +78,7 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
         .select_related("objective__plan__partnership", "objective__section", "period", "submitted_by", "reviewed_by")
         .prefetch_related(
             "objective__milestones",
-            Prefetch("objective__leads", queryset=ObjectiveLead.objects.select_related("person")),
+            Prefetch("objective__leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
         )
         .order_by("period__start", "submitted_at", "pk")
     )

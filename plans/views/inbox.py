@@ -6,9 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
+
+from csp.kept_pages import Parts, kept_for, render_parts, respond
+from csp.selectors import partnership_ids_visible_to
 
 from ..forms.inbox import BulkReviewForm
 from ..selectors.access import updates_visible_to
@@ -23,8 +26,12 @@ def _ids(values: list[str]) -> list[int]:
         raise Http404("No such update.") from None
 
 
+INBOX_PARTS = {"content": "plans/review/_inbox_content.html"}
+
+
 class ReviewInboxView(LoginRequiredMixin, View):
-    template_name = "plans/review/inbox.html"
+    """Updates waiting for the chair's review. Kept per person, filter and day under the content versions of the
+    person's partnerships (csp/kept_pages.py); built afresh when a bulk action comes back with errors."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not may_use_inbox(request.user):
@@ -32,6 +39,9 @@ class ReviewInboxView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request: HttpRequest, show: str, form: BulkReviewForm | None = None, status: int = 200):
+        return respond(request, self._parts(request, show, form), status=status)
+
+    def _parts(self, request: HttpRequest, show: str, form: BulkReviewForm | None = None) -> Parts:
         inbox = review_inbox(user=request.user, show=show)
         form = form or BulkReviewForm(update_ids=[row.update.pk for row in inbox.rows])
         checked = {str(v) for v in (form["update"].value() or [])} if form.is_bound else set()
@@ -50,10 +60,19 @@ class ReviewInboxView(LoginRequiredMixin, View):
             "checked": checked,
             "show_label": INBOX_FILTERS[inbox.show],
         }
-        return render(request, self.template_name, context, status=status)
+        return render_parts(INBOX_PARTS, context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, request.GET.get("show", WAITING))
+        show = request.GET.get("show", WAITING)
+        show = show if show in INBOX_FILTERS else WAITING  # one kept page per filter, whatever else is asked
+        parts = kept_for(  # "late" counts from today: kept for the day
+            request,
+            "review-inbox",
+            partnership_ids=partnership_ids_visible_to(request.user),
+            key=(show,),
+            build=lambda: self._parts(request, show),
+        )
+        return respond(request, parts)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         show = request.POST.get("show", WAITING)

@@ -284,6 +284,7 @@ KEPT_PAGES = {
     "review dashboard": lambda w: reverse("plans:review_dashboard") + f"?period={w.q1.pk}&status=all",
     "meeting pack": lambda w: reverse("plans:meeting_pack", args=[w.odg.pk]),
     "update page": lambda w: reverse("plans:update_edit", args=[w.objective.pk, w.q1.pk]),
+    "review inbox": lambda w: reverse("plans:review_inbox"),
 }
 
 

@@ -16,7 +16,14 @@ from plans.models import Objective, QuarterlyUpdate, Review
 from plans.selectors.access import can_review, objectives_reviewable_by
 from plans.selectors.inbox import review_inbox
 from plans.services.bulk_reviews import updates_bulk_approve, updates_bulk_return
-from tests.factories import MilestoneFactory, ObjectiveFactory, ObjectiveLeadFactory, QuarterlyUpdateFactory
+from tests.factories import (
+    AgencyFactory,
+    GroupFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    ObjectiveLeadFactory,
+    QuarterlyUpdateFactory,
+)
 
 from .review_setup import ROLES, build_review_world
 
@@ -236,7 +243,16 @@ def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_asse
         objective = ObjectiveFactory(plan=world.plan, ref=f"X{n}")
         objective.lead_groups.add(world.odg)
         MilestoneFactory(objective=objective)
-        ObjectiveLeadFactory(objective=objective)
+        # Leads as plans write them: a person of an agency, an organisation, a group (each named on the page).
+        ObjectiveLeadFactory(
+            objective=objective, agency=AgencyFactory(partnership=world.partnership, short_name=f"AX{n}")
+        )
+        ObjectiveLeadFactory(
+            objective=objective, person=None, agency=AgencyFactory(partnership=world.partnership, short_name=f"OX{n}")
+        )
+        ObjectiveLeadFactory(
+            objective=objective, person=None, group=GroupFactory(partnership=world.partnership, name=f"Group X{n}")
+        )
         QuarterlyUpdateFactory(
             objective=objective,
             period=world.q1,
@@ -246,7 +262,9 @@ def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_asse
         )
     with django_assert_max_num_queries(len(two_rows)):
         response = client.get(INBOX)
-    assert response.content.decode().count("data-update=") == 10
+    html = response.content.decode()
+    assert html.count("data-update=") == 10
+    assert all(f"(AX{n}), OX{n}, Group X{n}</span>" in html for n in range(8))
 
 
 def test_a_chair_of_another_group_posting_an_update_they_do_not_review_is_refused(client, world):
