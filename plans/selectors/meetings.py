@@ -46,6 +46,7 @@ from ..models import (
     QuarterlyUpdate,
     UpdateEvidence,
 )
+from ..rules import LEAD_LABEL_RELATED, leads_label
 from .access import can_run_meeting, meetings_visible_to
 from .reviews import latest_reported_period, objectives_for_review, objectives_owned_by_group
 from .status import (
@@ -262,11 +263,8 @@ def _heading(objective: Objective) -> str | None:
 
 
 def _leads_text(objective: Objective) -> str:
-    names = []
-    for lead in objective.pack_leads:
-        agency = (lead.agency.short_name or lead.agency.name) if lead.agency_id else ""
-        names.append(" ".join(part for part in (agency, str(lead.person)) if part))
-    return "; ".join(names) or objective.lead_text
+    """The leads as every other page and report names them (plans.rules.lead_label), else the plan's own text."""
+    return leads_label(objective.pack_leads) or objective.lead_text
 
 
 def last_quarters(period: ReportingPeriod | None) -> list[ReportingPeriod]:
@@ -371,7 +369,7 @@ def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Mee
             # Lists (to_attr), not managers: a manager per row costs a queryset clone per objective.
             Prefetch(
                 "leads",
-                queryset=ObjectiveLead.objects.select_related("person", "agency").order_by("position", "id"),
+                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by("position", "id"),
                 to_attr="pack_leads",
             ),
             Prefetch("updates", queryset=updates, to_attr="pack_updates"),

@@ -31,7 +31,9 @@ from plans.services.meetings import (
 )
 from plans.services.reviews import comment_create, proposal_create
 from tests.factories import (
+    AgencyFactory,
     ExpectedOutcomeFactory,
+    GroupFactory,
     ObjectiveFactory,
     ObjectiveLeadFactory,
     OutcomeStatusFactory,
@@ -200,7 +202,10 @@ def test_the_boards_pack_lists_items_escalated_to_it(world, meeting):
 def _busy_plan(world, count: int, *, start: int = 0) -> None:
     for n in range(start, start + count):
         objective = _item(world, position=10 + n, state=S.SUBMITTED, rag=RagStatus.AMBER, ref=f"X{n}")
-        ObjectiveLeadFactory(objective=objective)
+        # Leads as plans write them: a person of an agency, an organisation and a group, each named in the pack.
+        ObjectiveLeadFactory(objective=objective, agency=AgencyFactory(partnership=world.partnership))
+        ObjectiveLeadFactory(objective=objective, person=None, agency=AgencyFactory(partnership=world.partnership))
+        ObjectiveLeadFactory(objective=objective, person=None, group=GroupFactory(partnership=world.partnership))
         for number in (1, 2):
             outcome = ExpectedOutcomeFactory(objective=objective, number=number)
             update = objective.updates.get()
@@ -542,3 +547,29 @@ def test_the_current_meeting_is_the_next_one_else_the_latest_else_the_groups_nex
     assert current_meeting_for(group=group, today=dt.date(2026, 6, 11)) == sooner
     assert current_meeting_for(group=group, today=dt.date(2026, 9, 2)) == later
     assert old.date < held.date
+
+
+def test_the_pack_names_leads_as_every_other_page_does(world, meeting, client):
+    """A person with a job title and agency, an organisation and a group: the pack says what the plan page and
+    reports say (plans.rules.lead_label), never 'None' for a lead who is not a person."""
+    from plans.rules import leads_label
+
+    objective = _item(world, position=90, state=S.SUBMITTED, rag=RagStatus.RED, ref="L1")
+    police = AgencyFactory(partnership=world.partnership, name="Sussex Police", short_name="Police")
+    ObjectiveLeadFactory(objective=objective, job_title="Chief Inspector", agency=police, position=1)
+    ObjectiveLeadFactory(
+        objective=objective,
+        person=None,
+        agency=AgencyFactory(partnership=world.partnership, short_name="Fire"),
+        position=2,
+    )
+    ObjectiveLeadFactory(
+        objective=objective, person=None, group=GroupFactory(partnership=world.partnership, name="JAG"), position=3
+    )
+    [item] = [item for item in _pack(world, meeting).items if item.objective.pk == objective.pk]
+    expected = leads_label(objective.leads.select_related("person", "agency", "group").order_by("position"))
+    assert item.leads == expected
+    assert expected.endswith("Chief Inspector (Police); Fire; JAG")
+    assert "None" not in item.leads
+    client.force_login(world.user("chair"))
+    assert expected in client.get(reverse("plans:meeting_detail", args=[meeting.pk])).content.decode()
