@@ -224,6 +224,9 @@ def national_partnership_create(*, number: int, shape: Shape, password_hash: str
             for i, o in enumerate(objectives)
         ]
     )
+    # Leads as the real plans write them: a named officer of an agency on every item, an organisation on every
+    # third ('Sussex Police') and a group on every fifth ('JAG'), so pages that name leads are measured (and
+    # tests/test_bench_pages_flat.py checks their queries) with every kind.
     bulk_create_with_history(
         [
             ObjectiveLead(
@@ -233,6 +236,16 @@ def national_partnership_create(*, number: int, shape: Shape, password_hash: str
                 agency=leads[i % len(leads)].agency,
             )
             for i, o in enumerate(objectives)
+        ]
+        + [
+            ObjectiveLead(objective=o, agency=agencies[(i + 1) % len(agencies)], position=1)
+            for i, o in enumerate(objectives)
+            if i % 3 == 0
+        ]
+        + [
+            ObjectiveLead(objective=o, group=thematic[(i + 1) % len(thematic)], position=2)
+            for i, o in enumerate(objectives)
+            if i % 5 == 0
         ],
         ObjectiveLead,
         batch_size=BATCH,
