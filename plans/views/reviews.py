@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 
 from csp.kept_pages import Parts, kept_for, render_parts, respond
+from csp.links import url_of_id
 from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import indicator_summaries_by_objective, objective_indicator_summaries, suggestions_by_period
 
@@ -30,7 +31,6 @@ from ..selectors.access import (
     open_escalations_visible_to,
 )
 from ..selectors.browse import current_period_for
-from ..selectors.meetings import url_of_id
 from ..selectors.reviews import (
     HISTORY_LIMIT,
     ItemPermissions,

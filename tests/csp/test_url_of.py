@@ -1,4 +1,4 @@
-"""`{% url_of %}` (csp/templatetags/csp_urls.py) writes exactly what `{% url %}` / `reverse` writes."""
+"""`url_of` (csp/links.py) and `{% url_of %}` write exactly what `reverse` and `{% url %}` write."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 
-from csp.templatetags.csp_urls import url_of
+from csp.links import url_of
 
 NAMES = [
     "plans:objective_edit",
