@@ -15,7 +15,7 @@ from django.utils import timezone
 from csp.selectors import REVIEWER_ROLES, User, roles_anywhere
 
 from ..models import ObjectiveLead, QuarterlyUpdate
-from ..rules import LEAD_LABEL_RELATED, objective_is_overdue, overdue_reference_date
+from ..rules import LEAD_LABEL_RELATED, leads_label, objective_is_overdue, overdue_reference_date
 from .access import LIVE_UPDATE, objectives_reviewable_by, updates_visible_to
 
 WAITING = "waiting"
@@ -34,6 +34,7 @@ class InboxRow:
 
     update: QuarterlyUpdate
     objective_overdue: bool
+    leads: str = ""  # as every page names them (plans.rules.leads_label)
 
     @property
     def is_late(self) -> bool:
@@ -78,13 +79,24 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
         .select_related("objective__plan__partnership", "objective__section", "period", "submitted_by", "reviewed_by")
         .prefetch_related(
             "objective__milestones",
-            Prefetch("objective__leads", queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED)),
+            # A list (to_attr), not a manager per row: each manager clones the prefetch's queryset.
+            Prefetch(
+                "objective__leads",
+                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED),
+                to_attr="inbox_leads",
+            ),
         )
         .order_by("period__start", "submitted_at", "pk")
     )
     rows = []
     for update in updates:
         reference = overdue_reference_date(update.period, today=today)
-        rows.append(InboxRow(update=update, objective_overdue=objective_is_overdue(update.objective, reference)))
+        rows.append(
+            InboxRow(
+                update=update,
+                objective_overdue=objective_is_overdue(update.objective, reference),
+                leads=leads_label(update.objective.inbox_leads),
+            )
+        )
     counts = {name: sum(1 for row in rows if row.shown_in(name)) for name in INBOX_FILTERS}
     return Inbox(show=show, rows=[row for row in rows if row.shown_in(show)], counts=counts)

@@ -264,7 +264,7 @@ def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_asse
         response = client.get(INBOX)
     html = response.content.decode()
     assert html.count("data-update=") == 10
-    assert all(f"(AX{n}), OX{n}, Group X{n}</span>" in html for n in range(8))
+    assert all(f"(AX{n}); OX{n}; Group X{n}</span>" in html for n in range(8))
 
 
 def test_a_chair_of_another_group_posting_an_update_they_do_not_review_is_refused(client, world):
