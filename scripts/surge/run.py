@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_scale import _bench_database_url, _gunicorn, _production_env  # noqa: E402
+from bench_scale import _bench_database_url, _ensure_database, _gunicorn, _production_env  # noqa: E402
 
 
 def _prepare(partnerships: int, host: str) -> dict:
@@ -54,7 +54,9 @@ def _prepare(partnerships: int, host: str) -> dict:
             Q(updates__period=period) & ~Q(updates__state__in=["draft", "returned"])
         )
         by_lead: dict[str, list[str]] = {}
-        for objective_id, username in open_items.values_list("pk", "leads__person__user__username"):
+        # Officers who sign in; an organisation or group lead has no one to act for it.
+        led = open_items.filter(leads__person__user__isnull=False).distinct()
+        for objective_id, username in led.values_list("pk", "leads__person__user__username"):
             by_lead.setdefault(username, []).append(reverse("plans:update_edit", args=[objective_id, period.pk]))
         for username, items in by_lead.items():
             data["leads"].append({"session": session(users[username]), "items": items})
@@ -96,6 +98,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("SURGE_PORT", 8151)))
     args = parser.parse_args()
 
+    _ensure_database(_bench_database_url())  # a fresh machine (or BENCH_DB) needs no bench run first
     env = _production_env(_bench_database_url())
     env["REDIS_URL"] = os.environ.get("REDIS_URL", "")
     if not env["REDIS_URL"]:
@@ -106,6 +109,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0, interactive=False)
     call_command("generate_national", partnerships=args.partnerships)
     host = f"127.0.0.1:{args.port}"
     work = Path(tempfile.mkdtemp(prefix="csp-surge-"))
