@@ -18,6 +18,10 @@ NAMES = [
     "plans:section_move",
     "plans:plan_detail",
     "plans:meeting_detail",
+    "plans:objective_detail",
+    "plans:action_edit",
+    "plans:action_done",
+    "plans:evidence_download",
 ]
 
 
