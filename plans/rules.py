@@ -224,6 +224,12 @@ def leads_label(leads: Iterable) -> str:
     return "; ".join(lead_label(lead) for lead in leads)
 
 
+def leads_or_text(leads: Iterable, text: str) -> str:
+    """An objective's or milestone's leads in one line, or the plan's own words when it names none as leads
+    (as the plan page, dashboard and item page show them)."""
+    return leads_label(leads) or text
+
+
 # Overdue -------------------------------------------------------------------------------------------------
 
 

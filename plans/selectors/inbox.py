@@ -15,7 +15,7 @@ from django.utils import timezone
 from csp.selectors import REVIEWER_ROLES, User, roles_anywhere
 
 from ..models import ObjectiveLead, QuarterlyUpdate
-from ..rules import LEAD_LABEL_RELATED, leads_label, objective_is_overdue, overdue_reference_date
+from ..rules import LEAD_LABEL_RELATED, leads_or_text, objective_is_overdue, overdue_reference_date
 from .access import LIVE_UPDATE, objectives_reviewable_by, updates_visible_to
 
 WAITING = "waiting"
@@ -34,7 +34,7 @@ class InboxRow:
 
     update: QuarterlyUpdate
     objective_overdue: bool
-    leads: str = ""  # as every page names them (plans.rules.leads_label)
+    leads: str = ""  # as every page names them (plans.rules.leads_or_text)
 
     @property
     def is_late(self) -> bool:
@@ -95,7 +95,7 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
             InboxRow(
                 update=update,
                 objective_overdue=objective_is_overdue(update.objective, reference),
-                leads=leads_label(update.objective.inbox_leads),
+                leads=leads_or_text(update.objective.inbox_leads, update.objective.lead_text),
             )
         )
     counts = {name: sum(1 for row in rows if row.shown_in(name)) for name in INBOX_FILTERS}

@@ -47,7 +47,7 @@ from ..models import (
     QuarterlyUpdate,
     UpdateEvidence,
 )
-from ..rules import LEAD_LABEL_RELATED, leads_label
+from ..rules import LEAD_LABEL_RELATED, leads_or_text
 from .access import can_run_meeting, meetings_visible_to
 from .reviews import latest_reported_period, objectives_for_review, objectives_owned_by_group
 from .status import (
@@ -254,11 +254,6 @@ def _heading(objective: Objective) -> str | None:
     if objective.is_overdue or objective.period_update_late:
         return "late"
     return "to_decide"
-
-
-def _leads_text(objective: Objective) -> str:
-    """The leads as every other page and report names them (plans.rules.lead_label), else the plan's own text."""
-    return leads_label(objective.pack_leads) or objective.lead_text
 
 
 def last_quarters(period: ReportingPeriod | None) -> list[ReportingPeriod]:
@@ -483,7 +478,7 @@ def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[i
         heading=_heading(objective),
         status=objective.period_status,
         update=update,
-        leads=_leads_text(objective),
+        leads=leads_or_text(objective.pack_leads, objective.lead_text),
         outcomes=outcomes,
         trend=[(quarter, period_status(by_period.get(quarter.pk))) for quarter in quarters],
         is_overdue=objective.is_overdue,

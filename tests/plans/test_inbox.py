@@ -279,3 +279,19 @@ def test_a_chair_of_another_group_posting_an_update_they_do_not_review_is_refuse
 def test_a_superuser_reviews_every_objective(world, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "a-long-password-1")
     assert set(objectives_reviewable_by(admin)) == set(Objective.objects.all())
+
+
+def test_an_item_without_structured_leads_shows_the_plans_own_words(client, world):
+    """As the plan page, dashboard, item page and pack do (plans.rules.leads_or_text)."""
+    objective = ObjectiveFactory(plan=world.plan, ref="DA9", lead_text="Head of Community Safety (SBC)")
+    objective.lead_groups.add(world.odg)
+    QuarterlyUpdateFactory(
+        objective=objective,
+        period=world.q1,
+        state=QuarterlyUpdate.State.SUBMITTED,
+        submitted_by=world.user("lead"),
+        submitted_at=timezone.now(),
+    )
+    client.force_login(world.user("chair"))
+    html = client.get(INBOX).content.decode()
+    assert "lead: Head of Community Safety (SBC)</span>" in html
