@@ -13,9 +13,12 @@ from plans.services.plans import objective_update
 from priorities.models import Priority
 from tests.factories import (
     ActionFactory,
+    AgencyFactory,
     ExpectedOutcomeFactory,
+    GroupFactory,
     MilestoneFactory,
     ObjectiveFactory,
+    ObjectiveLeadFactory,
     PartnershipFactory,
     PlanFactory,
     PriorityFactory,
@@ -211,14 +214,31 @@ def test_the_plan_editor_page_runs_a_constant_number_of_queries(client, world, d
 
 
 def test_the_check_page_runs_a_constant_number_of_queries(client, world, django_assert_max_num_queries):
-    for objective in ObjectiveFactory.create_batch(8, plan=world.plan, section=world.section):
-        ActionFactory(objective=objective)
+    from plans.models import MilestoneLead
+
+    for n, objective in enumerate(ObjectiveFactory.create_batch(8, plan=world.plan, section=world.section)):
+        ActionFactory(objective=objective, text=f"Second action {n}", position=2)
+        ActionFactory(objective=objective, text=f"First action {n}", position=1)
         ExpectedOutcomeFactory(objective=objective, number=1)
-        MilestoneFactory(objective=objective)
+        milestone = MilestoneFactory(objective=objective)
+        # Leads of every kind, each named on the page: a person of an agency, an organisation, a group.
+        ObjectiveLeadFactory(objective=objective, agency=AgencyFactory(partnership=world.partnership))
+        ObjectiveLeadFactory(objective=objective, person=None, agency=AgencyFactory(partnership=world.partnership))
+        ObjectiveLeadFactory(
+            objective=objective, person=None, group=GroupFactory(partnership=world.partnership, name=f"Group {n}")
+        )
+        MilestoneLead.objects.create(
+            milestone=milestone, agency=AgencyFactory(partnership=world.partnership, short_name=f"ML{n}")
+        )
     client.force_login(world.users["coordinator"])
     with django_assert_max_num_queries(18):
         response = client.get(reverse("plans:plan_check", args=[world.plan.pk]))
     assert response.status_code == 200
+    html = response.content.decode()
+    for n in range(8):
+        assert html.index(f"First action {n}") < html.index(f"Second action {n}")  # in the plan's order
+        assert f"Group {n}</li>" in html
+        assert f"(lead: ML{n})" in html
 
 
 def test_a_coordinator_creates_a_draft_plan_with_its_priorities(client, world):
