@@ -54,13 +54,6 @@ def render_parts(templates: Mapping[str, str], context: Mapping, *, request: Htt
     return parts
 
 
-def kept_parts(
-    name: str, *, partnership_ids: Iterable[int], vary: Iterable[object], build: Callable[[], Parts]
-) -> Parts:
-    """The page's parts, kept until a write in one of the partnerships (or the next day, if `vary` has it)."""
-    return cached_fragment(name, partnership_ids=partnership_ids, vary=vary, render=build)
-
-
 def kept_for(
     request: HttpRequest,
     name: str,
@@ -82,7 +75,8 @@ def kept_for(
         vary.append(request.META.get("QUERY_STRING", ""))
     if daily:
         vary.append(timezone.localdate())
-    return kept_parts(name, partnership_ids=partnership_ids, vary=vary, build=build)
+    # Kept until a write in one of the partnerships (or the next day, when daily).
+    return cached_fragment(name, partnership_ids=partnership_ids, vary=vary, render=build)
 
 
 def respond(request: HttpRequest, parts: Parts, *, status: int = 200, **holes: str) -> HttpResponse:

@@ -49,6 +49,18 @@ def world(db):
     return world
 
 
+def _waiting(world, objective):
+    """A submitted Q1 update by the lead on an item of the chair's group: waiting in the chair's inbox."""
+    objective.lead_groups.add(world.odg)
+    return QuarterlyUpdateFactory(
+        objective=objective,
+        period=world.q1,
+        state=QuarterlyUpdate.State.SUBMITTED,
+        submitted_by=world.user("lead"),
+        submitted_at=timezone.now(),
+    )
+
+
 def _selected(*updates):
     return [(u, u.version) for u in updates]
 
@@ -241,7 +253,6 @@ def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_asse
         client.get(INBOX)
     for n in range(8):
         objective = ObjectiveFactory(plan=world.plan, ref=f"X{n}")
-        objective.lead_groups.add(world.odg)
         MilestoneFactory(objective=objective)
         # Leads as plans write them: a person of an agency, an organisation, a group (each named on the page).
         ObjectiveLeadFactory(
@@ -253,13 +264,7 @@ def test_inbox_page_runs_a_constant_number_of_queries(client, world, django_asse
         ObjectiveLeadFactory(
             objective=objective, person=None, group=GroupFactory(partnership=world.partnership, name=f"Group X{n}")
         )
-        QuarterlyUpdateFactory(
-            objective=objective,
-            period=world.q1,
-            state=QuarterlyUpdate.State.SUBMITTED,
-            submitted_by=world.user("lead"),
-            submitted_at=timezone.now(),
-        )
+        _waiting(world, objective)
     with django_assert_max_num_queries(len(two_rows)):
         response = client.get(INBOX)
     html = response.content.decode()
@@ -283,15 +288,7 @@ def test_a_superuser_reviews_every_objective(world, django_user_model):
 
 def test_an_item_without_structured_leads_shows_the_plans_own_words(client, world):
     """As the plan page, dashboard, item page and pack do (plans.rules.leads_or_text)."""
-    objective = ObjectiveFactory(plan=world.plan, ref="DA9", lead_text="Head of Community Safety (SBC)")
-    objective.lead_groups.add(world.odg)
-    QuarterlyUpdateFactory(
-        objective=objective,
-        period=world.q1,
-        state=QuarterlyUpdate.State.SUBMITTED,
-        submitted_by=world.user("lead"),
-        submitted_at=timezone.now(),
-    )
+    _waiting(world, ObjectiveFactory(plan=world.plan, ref="DA9", lead_text="Head of Community Safety (SBC)"))
     client.force_login(world.user("chair"))
     html = client.get(INBOX).content.decode()
     assert "lead: Head of Community Safety (SBC)</span>" in html

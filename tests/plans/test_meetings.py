@@ -546,7 +546,8 @@ def test_the_current_meeting_is_the_next_one_else_the_latest_else_the_groups_nex
     assert current_meeting_for(group=group, today=today) == on_the_day
     assert current_meeting_for(group=group, today=dt.date(2026, 6, 11)) == sooner
     assert current_meeting_for(group=group, today=dt.date(2026, 9, 2)) == later
-    assert old.date < held.date
+    # Before both March and May: the soonest to come (March), not the latest (September).
+    assert current_meeting_for(group=group, today=dt.date(2026, 2, 1)) == old
 
 
 def test_the_pack_names_leads_as_every_other_page_does(world, meeting, client):
