@@ -90,6 +90,31 @@ def test_lead_label_says_each_shape_as_the_plan_does(world):
     assert lead_label(lead(person=mark, kind=lead.Kind.IN_CONJUNCTION)) == "Mark Smith — in conjunction with"
 
 
+def test_the_lead_cell_tag_is_the_rule_leads_else_the_plans_words_else_a_dash(world):
+    """`{% leads_or_text %}` (plan page, dashboard, item page milestones): `plans.rules.leads_or_text`, escaped;
+    `shorten` cuts only the plan's own words, never a lead's name."""
+    from django.template import Context, Template
+
+    police = AgencyFactory(partnership=world.partnership, name="Police & Crime", short_name="")
+    jag = GroupFactory(partnership=world.partnership, name="Joint Action Group", short_name="JAG")
+    leads = [ObjectiveLead(agency=police), ObjectiveLead(group=jag)]
+    long_words = "The community safety manager with the " + "neighbourhood teams " * 6
+
+    def cell(leads, text, extra=""):
+        return Template("{% load plan_leads %}{% leads_or_text leads text " + extra + "%}").render(
+            Context({"leads": leads, "text": text})
+        )
+
+    assert cell(leads, "Written <b>words</b>") == "Police &amp; Crime; JAG"
+    assert cell(leads * 3, "", "shorten=20 ") == "; ".join(["Police &amp; Crime", "JAG"] * 3)
+    assert cell([], "Written <b>words</b>") == "Written &lt;b&gt;words&lt;/b&gt;"
+    short = cell([], long_words, "shorten=40 ")
+    assert short.endswith("…")
+    assert len(short) <= 40
+    assert cell([], long_words) == long_words
+    assert cell([], "") == cell([], None) == "–"
+
+
 def test_changing_a_persons_job_title_does_not_change_what_the_plan_shows(world, client):
     mark = PersonFactory(partnership=world.partnership, name="Mark Smith", job_title="Community Safety Manager")
     objective_leads_set(world.objective, [{"person": mark, "job_title": mark.job_title}], by=None)
