@@ -106,8 +106,9 @@ def _measure_in_process(client, url: str, repeat: int) -> dict[str, float]:
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-    # As csp/wsgi.py does in each gunicorn worker once the app is loaded (here after the warm-up requests).
-    from csp.wsgi import freeze_long_lived_objects
+    # As csp/wsgi.py does in each gunicorn worker once the app is loaded (here after the warm-up requests),
+    # and as gunicorn.conf.py's post_request hook does after each response has been sent (so not timed).
+    from csp.worker_gc import collect_between_requests, freeze_long_lived_objects
 
     freeze_long_lived_objects()
     totals, sqls, queries = [], [], []
@@ -117,6 +118,7 @@ def _measure_in_process(client, url: str, repeat: int) -> dict[str, float]:
             started = time.perf_counter()
             client.get(url)
             totals.append(time.perf_counter() - started)
+        collect_between_requests()
         sqls.append(timer.seconds)
         queries.append(timer.queries)
     return {
@@ -169,6 +171,7 @@ def _gunicorn(env: dict[str, str], port: int, workers: int):
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "csp.wsgi",
+        f"--config={ROOT / 'gunicorn.conf.py'}",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         "--worker-class=sync",

@@ -511,7 +511,8 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script, read top to bot
 
         # Web, proxy, workers, beat.
         env = app_env(workdir)
-        gunicorn = [str(BIN / "gunicorn"), "csp.wsgi:application", "--workers", "2", "--timeout", "60"]
+        gunicorn = [str(BIN / "gunicorn"), "csp.wsgi:application", "--config", str(ROOT / "gunicorn.conf.py")]
+        gunicorn += ["--workers", "2", "--timeout", "60"]
         gunicorn += ["--graceful-timeout", "20", "--forwarded-allow-ips", "127.0.0.1"]
         cluster.start("web1", [*gunicorn, *web_args(workdir, WEB1)], env=env)
         cluster.start("web2", [*gunicorn, *web_args(workdir, WEB2)], env=env)
