@@ -259,11 +259,17 @@ def objective_overdue_q(on: dt.date) -> Q:
 
 def objective_is_overdue(objective: Objective, on: dt.date) -> bool:
     """The Python twin of `objective_overdue_q` (prefetch `milestones`)."""
-    if objective.state != Objective.State.ACTIVE:
+    return objective_overdue_from(objective.state, objective.due_date, objective.milestones.all(), on)
+
+
+def objective_overdue_from(state: str, due_date: dt.date | None, milestones: Iterable, on: dt.date) -> bool:
+    """`objective_is_overdue` from an objective's parts: its state, due date and milestones (anything with
+    `due_date` and `completed_on`), for a caller that reads them as rows rather than model instances."""
+    if state != Objective.State.ACTIVE:
         return False
-    if objective.due_date is not None and objective.due_date < on:
+    if due_date is not None and due_date < on:
         return True
-    return any(milestone_is_overdue(milestone, on) for milestone in objective.milestones.all())
+    return any(milestone_is_overdue(milestone, on) for milestone in milestones)
 
 
 # Which periods an update may be for ----------------------------------------------------------------------

@@ -7,15 +7,18 @@ service's late flag or the objective's overdue rule (`plans.rules`), never a rul
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from csp.selectors import REVIEWER_ROLES, User, roles_anywhere
 
-from ..models import ObjectiveLead, QuarterlyUpdate
-from ..rules import LEAD_LABEL_RELATED, leads_or_text, objective_is_overdue, overdue_reference_date
+from ..models import Milestone, ObjectiveLead, QuarterlyUpdate
+from ..rules import LEAD_LABEL_RELATED, leads_or_text, objective_overdue_from, overdue_reference_date
 from .access import LIVE_UPDATE, objectives_reviewable_by, updates_visible_to
 
 WAITING = "waiting"
@@ -26,6 +29,10 @@ INBOX_FILTERS = {
     RETURNED: "Returned, waiting for the lead officer",
     LATE: "Late",
 }
+
+
+# How many updates a page of the inbox lists (GOV.UK pagination below; the counts above are of them all).
+INBOX_PAGE_SIZE = 50
 
 
 @dataclass
@@ -44,19 +51,13 @@ class InboxRow:
     def is_waiting(self) -> bool:
         return self.update.state == QuarterlyUpdate.State.SUBMITTED
 
-    def shown_in(self, show: str) -> bool:
-        if show == WAITING:
-            return self.is_waiting
-        if show == RETURNED:
-            return self.update.state == QuarterlyUpdate.State.RETURNED
-        return self.is_late
-
 
 @dataclass
 class Inbox:
     show: str
-    rows: list[InboxRow]
-    counts: dict[str, int]
+    rows: list[InboxRow]  # this page's
+    counts: dict[str, int]  # of every update in the inbox, by filter
+    page: Page
 
 
 def may_use_inbox(user: User) -> bool:
@@ -64,11 +65,33 @@ def may_use_inbox(user: User) -> bool:
     return bool(roles_anywhere(user) & REVIEWER_ROLES)
 
 
-def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = None) -> Inbox:
-    """Submitted and returned updates of items the user reviews (not their own), filtered by `show`."""
+class _Quarter(NamedTuple):
+    end: dt.date
+
+
+class _MilestoneDates(NamedTuple):
+    due_date: dt.date
+    completed_on: dt.date | None
+
+
+def _shown_in(show: str, state: str, late: bool) -> bool:
+    if show == WAITING:
+        return state == QuarterlyUpdate.State.SUBMITTED
+    if show == RETURNED:
+        return state == QuarterlyUpdate.State.RETURNED
+    return late
+
+
+def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = None, page: int | str | None = 1) -> Inbox:
+    """Submitted and returned updates of items the user reviews (not their own): the counts of each filter, and
+    one page of those `show` names.
+
+    Every update of the inbox is read as a row (what the filters and the overdue rule need), and only the page's
+    as model instances with what the page shows.
+    """
     today = today or timezone.localdate()
     show = show if show in INBOX_FILTERS else WAITING
-    updates = (
+    found = list(
         updates_visible_to(user)
         .filter(
             LIVE_UPDATE,
@@ -76,9 +99,33 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
             state__in=[QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.RETURNED],
         )
         .exclude(Q(submitted_by=user) | Q(author=user))
+        .order_by("period__start", "submitted_at", "pk")
+        .values_list("pk", "state", "is_late", "period__end", "objective_id", "objective__state", "objective__due_date")
+    )
+    milestones: dict[int, list[_MilestoneDates]] = defaultdict(list)
+    dated = Milestone.objects.filter(objective_id__in={row[4] for row in found}, due_date__isnull=False)
+    for objective_id, due_date, completed_on in dated.order_by().values_list(
+        "objective_id", "due_date", "completed_on"
+    ):
+        milestones[objective_id].append(_MilestoneDates(due_date, completed_on))
+
+    overdue: dict[int, bool] = {}
+    counts = dict.fromkeys(INBOX_FILTERS, 0)
+    shown: list[int] = []
+    for pk, state, is_late, period_end, objective_id, objective_state, due_date in found:
+        # The overdue rule on the update's quarter's reference day (plans.rules), from rows.
+        reference = overdue_reference_date(_Quarter(period_end), today=today)
+        overdue[pk] = objective_overdue_from(objective_state, due_date, milestones[objective_id], reference)
+        for name in INBOX_FILTERS:
+            counts[name] += _shown_in(name, state, is_late or overdue[pk])
+        if _shown_in(show, state, is_late or overdue[pk]):
+            shown.append(pk)
+
+    shown_page = Paginator(shown, INBOX_PAGE_SIZE).get_page(page)
+    on_page = (
+        QuarterlyUpdate.objects.filter(pk__in=shown_page.object_list)
         .select_related("objective__plan__partnership", "objective__section", "period", "submitted_by", "reviewed_by")
         .prefetch_related(
-            "objective__milestones",
             # A list (to_attr), not a manager per row: each manager clones the prefetch's queryset.
             Prefetch(
                 "objective__leads",
@@ -86,17 +133,14 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
                 to_attr="inbox_leads",
             ),
         )
-        .order_by("period__start", "submitted_at", "pk")
+        .in_bulk()
     )
-    rows = []
-    for update in updates:
-        reference = overdue_reference_date(update.period, today=today)
-        rows.append(
-            InboxRow(
-                update=update,
-                objective_overdue=objective_is_overdue(update.objective, reference),
-                leads=leads_or_text(update.objective.inbox_leads, update.objective.lead_text),
-            )
+    rows = [
+        InboxRow(
+            update=on_page[pk],
+            objective_overdue=overdue[pk],
+            leads=leads_or_text(on_page[pk].objective.inbox_leads, on_page[pk].objective.lead_text),
         )
-    counts = {name: sum(1 for row in rows if row.shown_in(name)) for name in INBOX_FILTERS}
-    return Inbox(show=show, rows=[row for row in rows if row.shown_in(show)], counts=counts)
+        for pk in shown_page.object_list
+    ]
+    return Inbox(show=show, rows=rows, counts=counts, page=shown_page)

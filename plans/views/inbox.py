@@ -17,6 +17,7 @@ from ..forms.inbox import BulkReviewForm
 from ..selectors.access import updates_visible_to
 from ..selectors.inbox import INBOX_FILTERS, WAITING, may_use_inbox, review_inbox
 from ..services.bulk_reviews import updates_bulk_approve, updates_bulk_return
+from .reviews import _pagination as page_numbers
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -38,11 +39,11 @@ class ReviewInboxView(LoginRequiredMixin, View):
             raise PermissionDenied("Only group chairs and coordinators review updates.")
         return super().dispatch(request, *args, **kwargs)
 
-    def _render(self, request: HttpRequest, show: str, form: BulkReviewForm | None = None, status: int = 200):
-        return respond(request, self._parts(request, show, form), status=status)
+    def _render(self, request: HttpRequest, show: str, page, form: BulkReviewForm | None = None, status: int = 200):
+        return respond(request, self._parts(request, show, page, form), status=status)
 
-    def _parts(self, request: HttpRequest, show: str, form: BulkReviewForm | None = None) -> Parts:
-        inbox = review_inbox(user=request.user, show=show)
+    def _parts(self, request: HttpRequest, show: str, page, form: BulkReviewForm | None = None) -> Parts:
+        inbox = review_inbox(user=request.user, show=show, page=page)
         form = form or BulkReviewForm(update_ids=[row.update.pk for row in inbox.rows])
         checked = {str(v) for v in (form["update"].value() or [])} if form.is_bound else set()
         has_errors = form.is_bound and bool(form.errors)
@@ -59,8 +60,11 @@ class ReviewInboxView(LoginRequiredMixin, View):
             "has_errors": has_errors,
             "checked": checked,
             "show_label": INBOX_FILTERS[inbox.show],
+            "page_obj": inbox.page,
+            "pagination": page_numbers(inbox.page),
         }
-        return render_parts(INBOX_PARTS, context)
+        # The request: the pagination links carry the query string on ({% querystring %}).
+        return render_parts(INBOX_PARTS, context, request=request)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         show = request.GET.get("show", WAITING)
@@ -70,7 +74,8 @@ class ReviewInboxView(LoginRequiredMixin, View):
             "review-inbox",
             partnership_ids=partnership_ids_visible_to(request.user),
             key=(show,),
-            build=lambda: self._parts(request, show),
+            by_query=True,  # the page, and the pagination links carry the whole query string on
+            build=lambda: self._parts(request, show, request.GET.get("page")),
         )
         return respond(request, parts)
 
@@ -101,4 +106,4 @@ class ReviewInboxView(LoginRequiredMixin, View):
             else:
                 messages.success(request, done)
                 return redirect(f"{reverse('plans:review_inbox')}?show={show if show in INBOX_FILTERS else WAITING}")
-        return self._render(request, show, form, status=400)
+        return self._render(request, show, request.POST.get("page"), form, status=400)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from csp.models import RagStatus
 from plans.models import Objective, QuarterlyUpdate, Review
 from plans.selectors.access import can_review, objectives_reviewable_by
-from plans.selectors.inbox import review_inbox
+from plans.rules import objective_is_overdue, overdue_reference_date
+from plans.selectors.inbox import INBOX_PAGE_SIZE, review_inbox
 from plans.services.bulk_reviews import updates_bulk_approve, updates_bulk_return
 from tests.factories import (
     AgencyFactory,
@@ -49,12 +50,13 @@ def world(db):
     return world
 
 
-def _waiting(world, objective):
-    """A submitted Q1 update by the lead on an item of the chair's group: waiting in the chair's inbox."""
+def _waiting(world, objective, period=None):
+    """A submitted update (Q1 unless told) by the lead on an item of the chair's group: waiting in the chair's
+    inbox."""
     objective.lead_groups.add(world.odg)
     return QuarterlyUpdateFactory(
         objective=objective,
-        period=world.q1,
+        period=period or world.q1,
         state=QuarterlyUpdate.State.SUBMITTED,
         submitted_by=world.user("lead"),
         submitted_at=timezone.now(),
@@ -156,6 +158,81 @@ def test_inbox_filters_waiting_returned_and_late(world):
     late = review_inbox(user=chair, show="late", today=today)
     assert [r.update.pk for r in late.rows] == [world.update.pk]
     assert late.counts == {"waiting": 1, "returned": 1, "late": 1}
+
+
+def test_the_inbox_says_late_exactly_where_the_overdue_rule_does_on_each_quarters_reference_day(world):
+    """The inbox reads every update, item and milestone date as rows and asks the overdue rule from them
+    (`objective_overdue_from`); it must say what `objective_is_overdue` on the model instances says on each
+    quarter's `overdue_reference_date`, for every shape of item, in two quarters."""
+    chair, today = world.user("chair"), dt.date(2014, 8, 20)  # Q1 is judged on 30 June, Q2 on today
+    shapes = {
+        "due, past": {"due_date": dt.date(2014, 6, 1)},
+        "due after Q1's end": {"due_date": dt.date(2014, 7, 15)},
+        "due later": {"due_date": dt.date(2015, 3, 31)},
+        "milestone missed": {"milestone": {"due_date": dt.date(2014, 5, 1)}},
+        "milestone met in time": {"milestone": {"due_date": dt.date(2014, 5, 1), "completed_on": dt.date(2014, 4, 20)}},
+        "milestone met late": {"milestone": {"due_date": dt.date(2014, 5, 1), "completed_on": dt.date(2014, 7, 10)}},
+        "milestone after Q1": {"milestone": {"due_date": dt.date(2014, 8, 1)}},
+        "completed item": {"due_date": dt.date(2014, 6, 1), "state": Objective.State.COMPLETED},
+    }
+    expected = {}
+    for n, (name, shape) in enumerate(shapes.items()):
+        objective = ObjectiveFactory(
+            plan=world.plan, ref=f"L{n}", due_date=shape.get("due_date"), state=shape.get("state", "active")
+        )
+        if "milestone" in shape:
+            MilestoneFactory(objective=objective, **shape["milestone"])
+        for period in (world.q1, world.q2):
+            update = _waiting(world, objective, period)
+            reference = overdue_reference_date(period, today=today)
+            expected[update.pk] = objective_is_overdue(Objective.objects.get(pk=objective.pk), reference)
+
+    inbox = review_inbox(user=chair, show="waiting", today=today)
+
+    found = {row.update.pk: row.objective_overdue for row in inbox.rows if row.update.pk in expected}
+    assert found == expected
+    # Late in both quarters: due past, milestone missed; only in Q1: met late; only in Q2: due after Q1's end,
+    # milestone after Q1. So the quarter's own reference day decides, not today.
+    assert sum(expected.values()) == 7
+    late = review_inbox(user=chair, show="late", today=today)
+    assert {row.update.pk for row in late.rows} >= {pk for pk, overdue in expected.items() if overdue}
+    assert late.counts["late"] == len(late.rows)
+
+
+def test_a_long_inbox_comes_in_pages_of_fifty_with_the_counts_of_all(client, world):
+    chair = world.user("chair")
+    for n in range(INBOX_PAGE_SIZE + 8):
+        _waiting(world, ObjectiveFactory(plan=world.plan, ref=f"P{n:02}"))
+    waiting = INBOX_PAGE_SIZE + 8 + 2  # and the world's two
+
+    first = review_inbox(user=chair, show="waiting")
+    second = review_inbox(user=chair, show="waiting", page=2)
+    assert len(first.rows) == INBOX_PAGE_SIZE
+    assert len(second.rows) == waiting - INBOX_PAGE_SIZE
+    assert {r.update.pk for r in first.rows}.isdisjoint(r.update.pk for r in second.rows)
+    assert first.counts == second.counts == {"waiting": waiting, "returned": 0, "late": 0}
+    assert review_inbox(user=chair, page="not a number").page.number == 1
+
+    client.force_login(chair)
+    html = client.get(INBOX).content.decode()
+    assert html.count("data-update=") == INBOX_PAGE_SIZE
+    assert f"Showing 1 to 50 of {waiting} updates." in html
+    assert f"Waiting for my review ({waiting})" in html
+    page_two = client.get(INBOX, {"show": "waiting", "page": 2}).content.decode()  # not page 1 kept
+    assert page_two.count("data-update=") == waiting - INBOX_PAGE_SIZE
+    assert f"Showing 51 to {waiting} of {waiting} updates." in page_two
+    assert 'href="?show=waiting&amp;page=1#updates"' in page_two
+    # A return without a comment from page 2 comes back to page 2 with the error and the tick kept.
+    last = second.rows[-1].update
+    response = client.post(
+        INBOX,
+        {"show": "waiting", "page": 2, "update": [last.pk], f"version-{last.pk}": last.version, "action": "return"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"Showing 51 to {waiting} of {waiting} updates." in html
+    assert f'value="{last.pk}" checked' in html
+    assert _states(last) == ["submitted"]
 
 
 def test_inbox_leaves_out_another_groups_items_and_your_own(world):
