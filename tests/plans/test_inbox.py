@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from csp.models import RagStatus
 from plans.models import Objective, QuarterlyUpdate, Review
-from plans.selectors.access import can_review, objectives_reviewable_by
 from plans.rules import objective_is_overdue, overdue_reference_date
+from plans.selectors.access import can_review, objectives_reviewable_by
 from plans.selectors.inbox import INBOX_PAGE_SIZE, review_inbox
 from plans.services.bulk_reviews import updates_bulk_approve, updates_bulk_return
 from tests.factories import (
@@ -176,7 +176,7 @@ def test_the_inbox_says_late_exactly_where_the_overdue_rule_does_on_each_quarter
         "completed item": {"due_date": dt.date(2014, 6, 1), "state": Objective.State.COMPLETED},
     }
     expected = {}
-    for n, (name, shape) in enumerate(shapes.items()):
+    for n, shape in enumerate(shapes.values()):
         objective = ObjectiveFactory(
             plan=world.plan, ref=f"L{n}", due_date=shape.get("due_date"), state=shape.get("state", "active")
         )
