@@ -142,5 +142,6 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
             leads=leads_or_text(on_page[pk].objective.inbox_leads, on_page[pk].objective.lead_text),
         )
         for pk in shown_page.object_list
+        if pk in on_page  # deleted since the rows were read
     ]
     return Inbox(show=show, rows=rows, counts=counts, page=shown_page)

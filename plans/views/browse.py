@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from csp.kept_pages import kept_for, render_parts, respond
+from csp.pagination import page_numbers
 from csp.selectors import coordinated_partnership_ids
 
 from ..models import Plan
@@ -22,7 +23,6 @@ from ..selectors.browse import (
     plan_for_page,
 )
 from ..services.rollover import plan_successor
-from .reviews import _pagination as page_numbers
 from .reviews import render_item_page
 
 # Objectives per page of the plan page (issue 15): the demo plans (<= 37 objectives) stay one page.

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.views import View
 
 from csp.kept_pages import Parts, kept_for, render_parts, respond
+from csp.pagination import page_numbers
 from csp.selectors import partnership_ids_visible_to
 
 from ..forms.inbox import BulkReviewForm
 from ..selectors.access import updates_visible_to
 from ..selectors.inbox import INBOX_FILTERS, WAITING, may_use_inbox, review_inbox
 from ..services.bulk_reviews import updates_bulk_approve, updates_bulk_return
-from .reviews import _pagination as page_numbers
 
 
 def _ids(values: list[str]) -> list[int]:

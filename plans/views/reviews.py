@@ -15,6 +15,7 @@ from django.views import View
 
 from csp.kept_pages import Parts, kept_for, render_parts, respond
 from csp.links import url_of_id
+from csp.pagination import page_numbers
 from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import indicator_summaries_by_objective, objective_indicator_summaries, suggestions_by_period
 
@@ -209,7 +210,7 @@ class ReviewDashboardView(LoginRequiredMixin, View):
             "chart": status_chart(sections),
             "page_obj": page,
             "list_label": _list_label(filterset),
-            "pagination": _pagination(page),
+            "pagination": page_numbers(page),
             "groups": groups_for_meeting_packs(user=self.request.user, partnership_id=plan.partnership_id),
             # The list names each item and board only: no other joins to plan (the query is planned on every view).
             "escalations": list(
@@ -243,21 +244,6 @@ def _list_label(filterset: ReviewFilter) -> str:
     elif section:
         label += f", in {section}"
     return label
-
-
-def _pagination(page) -> list[int | None]:
-    """Page numbers to show, None for a gap: first, last, and the current page with its neighbours."""
-    count = page.paginator.num_pages
-    if count <= 1:
-        return []
-    wanted = {1, count, page.number - 1, page.number, page.number + 1}
-    shown: list[int | None] = []
-    for number in range(1, count + 1):
-        if number in wanted:
-            shown.append(number)
-        elif shown and shown[-1] is not None:
-            shown.append(None)
-    return shown
 
 
 # The item page ------------------------------------------------------------------------------------------
