@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from csp.models import RagStatus
 
@@ -44,3 +44,32 @@ def rag_tag(status: str | None, meaning: str = "") -> str:
     if meaning:
         return format_html('{} <span class="govuk-body-s">{}</span>', tag, meaning)
     return tag
+
+
+@register.simple_tag
+def status_reason(status: str | None, update) -> str:
+    """Beside a red or amber status: the reason (`rag_note`) and the outcome notes of the counted update.
+
+    The markup of `includes/status_reason.html`, which calls this; pages with a row per item call the tag
+    directly (an include per row costs a template render each: issue 15). Prefetch the update's
+    `outcome_statuses` with their outcomes.
+    """
+    if not update or status not in ("red", "amber"):
+        return ""
+    notes = ""
+    statuses = update.outcome_statuses.all()
+    if statuses:
+        lines = format_html_join(
+            "",
+            "<li>Outcome {} ({}): {}</li>",
+            ((s.outcome.number, status_label(s.rag_status), s.note) for s in statuses if s.note),
+        )
+        notes = format_html('<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">\n    {}\n  </ul>', lines)
+    return format_html(
+        '<div class="app-reason govuk-body-s">\n'
+        '  <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>Reason:</strong> {}</p>\n'
+        "  {}\n"
+        "</div>",
+        update.rag_note or "No reason given.",
+        notes,
+    )
