@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import django_filters
 from django.db.models import F, Q, QuerySet
 
@@ -102,6 +104,17 @@ class ReviewFilter(django_filters.FilterSet):
         self.filters["lead_officer"].queryset = Person.objects.filter(
             partnership_id=partnership_id, objective_leads__objective__plan=plan
         ).distinct()
+
+    def qs_without(self, names: Iterable[str]) -> QuerySet:
+        """The items the chosen filters give, leaving out the filters `names`: django-filter's `filter_queryset`
+        over the same validated choices, so a second FilterSet (its fields copied, its form validated again) is
+        not needed for the dashboard's counts."""
+        self.errors  # noqa: B018 - validates the form, as `qs` does
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def _among(self, queryset: QuerySet, condition: Q) -> QuerySet:
         # A subquery, not a join: many-to-many filters must not repeat rows or change the counts.

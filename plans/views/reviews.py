@@ -19,7 +19,7 @@ from csp.pagination import page_numbers
 from csp.selectors import partnership_ids_visible_to
 from priorities.selectors import indicator_summaries_by_objective, objective_indicator_summaries, suggestions_by_period
 
-from ..filters import DEFAULTS, STATUS_ALL, ReviewFilter
+from ..filters import DEFAULTS, ReviewFilter
 from ..forms.reviews import CommentForm, ProposalDecisionForm, ProposalForm, UpdateReviewForm
 from ..models import ChangeProposal, Objective, QuarterlyUpdate
 from ..rules import overdue_reference_date, plan_is_read_only
@@ -176,13 +176,9 @@ class ReviewDashboardView(LoginRequiredMixin, View):
         base = objectives_for_review(plan=plan, period=period)
         data = _filter_data(self.request)
         filterset = ReviewFilter(data, queryset=base, plan=plan)
-        # The counts are under the page's filters but not the row pickers, so each number is a link
-        # to exactly the rows it counts: the same filters plus its section and status.
-        count_data = data.copy()
-        for name in ROW_PICKERS:
-            count_data.pop(name, None)
-        count_data["status"] = STATUS_ALL
-        counted = ReviewFilter(count_data, queryset=base, plan=plan).qs
+        # The counts are under the page's filters but not the row pickers (every status), so each number is a
+        # link to exactly the rows it counts: the same filters plus its section and status.
+        counted = filterset.qs_without(ROW_PICKERS)
         sections, total = status_counts_by_section(plan=plan, queryset=counted)
         paginator = Paginator(review_rows(filterset.qs, period), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
