@@ -73,13 +73,15 @@ class CommentForm(forms.Form):
     def __init__(self, *args, objective: Objective, **kwargs):
         super().__init__(*args, **kwargs)
         # The updates the item page lists: live ones (the service refuses an archived one too).
-        # prefetch_related(None): a page's prefetched updates carry their own prefetches, not needed for a label.
-        self.fields["update"].queryset = (
+        # (None): a page's prefetched updates carry their own joins and prefetches, not needed for a label.
+        updates = (
             objective.updates.filter(archived_at__isnull=True)
+            .select_related(None)
             .select_related("period")
             .prefetch_related(None)
             .order_by("period__start")
         )
+        self.fields["update"].queryset = updates
         self.fields["update"].label_from_instance = lambda update: str(update.period)
 
 
