@@ -37,15 +37,11 @@ INBOX_PAGE_SIZE = 50
 
 @dataclass
 class InboxRow:
-    """One update in the inbox, with whether it is late and whether it can be decided now."""
+    """One update in the inbox, with whether its item is overdue and whether it can be decided now."""
 
     update: QuarterlyUpdate
     objective_overdue: bool
     leads: str = ""  # as every page names them (plans.rules.leads_or_text)
-
-    @property
-    def is_late(self) -> bool:
-        return self.update.is_late or self.objective_overdue
 
     @property
     def is_waiting(self) -> bool:

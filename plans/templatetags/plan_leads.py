@@ -24,10 +24,7 @@ def leads_or_text(leads: Iterable, text: str | None, shorten: int | None = None)
     `shorten=80` cuts the plan's own words between words (a narrow column); leads are never cut, so no name is
     lost. The output is escaped like any variable.
     """
-    label = rules.leads_label(leads)
-    if label:
-        return label
     words = text or ""
     if shorten and words:
         words = shorten_text(words, int(shorten))
-    return words or NO_LEAD
+    return rules.leads_or_text(leads, words) or NO_LEAD

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from csp.models import RagStatus
 
-from ..selectors.status import PeriodStatus
+from ..selectors.status import STATUSES_WITH_REASON, PeriodStatus
 
 register = template.Library()
 
@@ -54,7 +54,7 @@ def status_reason(status: str | None, update) -> str:
     directly (an include per row costs a template render each: issue 15). Prefetch the update's
     `outcome_statuses` with their outcomes.
     """
-    if not update or status not in ("red", "amber"):
+    if not update or status not in STATUSES_WITH_REASON:
         return ""
     notes = ""
     statuses = update.outcome_statuses.all()
