@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Validat
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from csp.models import ReportingPeriod
+from csp.models import ReportingPeriod, short_or_full_name
 from priorities.models import Priority
 
 from .models import LeadKind, Milestone, Objective, Plan
@@ -219,15 +219,56 @@ def lead_words(*, person_name: str, job_title: str, bodies: list[str], kind: str
     return label
 
 
+# `lead_label`'s parts as values, for a page that only says who leads (the meeting pack's 150 items): a row
+# each instead of a lead, a person, an agency and a group per lead. `lead_label_of_values(*row)`.
+LEAD_LABEL_VALUES = (
+    "kind",
+    "job_title",
+    "person__name",
+    "agency__short_name",
+    "agency__name",
+    "group__short_name",
+    "group__name",
+)
+
+
+def lead_label_of_values(
+    kind: str,
+    job_title: str,
+    person_name: str | None,
+    agency_short_name: str | None,
+    agency_name: str | None,
+    group_short_name: str | None,
+    group_name: str | None,
+) -> str:
+    """`lead_label` from a row of `LEAD_LABEL_VALUES` (None where the lead names no person, agency or group)."""
+    bodies = [
+        short_or_full_name(short or "", name)
+        for short, name in ((agency_short_name, agency_name), (group_short_name, group_name))
+        if name is not None
+    ]
+    return lead_words(person_name=person_name or "", job_title=job_title, bodies=bodies, kind=kind)
+
+
+def labels_line(labels: Iterable[str]) -> str:
+    """Several leads' labels in one line, in their order: '; ' between them."""
+    return "; ".join(labels)
+
+
 def leads_label(leads: Iterable) -> str:
-    """Several leads in one line, in their order: '; ' between them."""
-    return "; ".join(lead_label(lead) for lead in leads)
+    """Several leads in one line, in their order."""
+    return labels_line(lead_label(lead) for lead in leads)
 
 
 def leads_or_text(leads: Iterable, text: str) -> str:
     """An objective's or milestone's leads in one line, or the plan's own words when it names none as leads
     (as the plan page, dashboard and item page show them)."""
     return leads_label(leads) or text
+
+
+def labels_or_text(labels: Iterable[str], text: str) -> str:
+    """`leads_or_text` from labels already made (`lead_label_of_values`)."""
+    return labels_line(labels) or text
 
 
 # Overdue -------------------------------------------------------------------------------------------------

@@ -98,11 +98,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Without PgBouncer, CSP_CONN_MAX_AGE keeps each process's connection open for that many seconds
 # (production default 60) and checks it before reuse, so a restarted PostgreSQL costs no failed request.
 # Behind PgBouncer in transaction mode (CSP_PGBOUNCER=1) a server connection changes between
-# transactions: named (server-side) cursors would vanish, and PgBouncer itself does the pooling.
+# transactions (named cursors would vanish: they are off, below), and PgBouncer itself does the pooling.
 CSP_PGBOUNCER = env.bool("CSP_PGBOUNCER", default=False)
 DATABASES["default"]["CONN_MAX_AGE"] = 0 if CSP_PGBOUNCER else env.int("CSP_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = CSP_PGBOUNCER
+# Named (server-side) cursors off everywhere, not only behind PgBouncer: Django opens one for every
+# `.iterator()`, and form choices (ModelChoiceField, django-filter) read their options through it, so each
+# select of a few dozen options cost a DECLARE, FETCH and CLOSE (three round trips; the review dashboard has
+# five). Nothing here streams a large result through `.iterator()`: the history archive and exports read in
+# keyed pages (csp/history_retention.py).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite cannot enforce NULLS NOT DISTINCT; PostgreSQL (production, CI) does.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

@@ -14,7 +14,16 @@ from django.urls import reverse
 
 from csp.models import Role
 from plans.models import Milestone, MilestoneLead, Objective, ObjectiveLead
-from plans.rules import lead_label, lead_organisation_ids, led_by_agency_q
+from plans.rules import (
+    LEAD_LABEL_RELATED,
+    LEAD_LABEL_VALUES,
+    labels_or_text,
+    lead_label,
+    lead_label_of_values,
+    lead_organisation_ids,
+    leads_or_text,
+    led_by_agency_q,
+)
 from plans.selectors.access import access_milestone
 from plans.services.leads import milestone_leads_set, objective_leads_set
 from tests.api.conftest import build_partnership_world, client_for
@@ -88,6 +97,41 @@ def test_lead_label_says_each_shape_as_the_plan_does(world):
         == "Mark Smith, Community Safety Manager (SBC) — reporting officer"
     )
     assert lead_label(lead(person=mark, kind=lead.Kind.IN_CONJUNCTION)) == "Mark Smith — in conjunction with"
+
+
+def test_a_lead_read_as_values_says_what_lead_label_says(world):
+    """The meeting pack reads leads as rows of `LEAD_LABEL_VALUES`: each stored shape reads the same both ways,
+    and an objective's line is the same as `leads_or_text` over its lead rows."""
+    police = AgencyFactory(partnership=world.partnership, name="Sussex Police", short_name="")
+    sbc = AgencyFactory(partnership=world.partnership, name="Stevenage Borough Council", short_name="SBC")
+    mark = PersonFactory(partnership=world.partnership, name="Mark Smith", job_title="Now Head of Service")
+    jag = GroupFactory(partnership=world.partnership, name="Joint Action Group", short_name="JAG")
+    odg = GroupFactory(partnership=world.partnership, name="Operational Delivery Group", short_name="")
+    objective = world.objective
+    objective.leads.all().delete()
+    shapes = [
+        {"job_title": "Chief Inspector Eastbourne District", "agency": police},
+        {"agency": sbc},
+        {"group": jag},
+        {"group": odg, "kind": ObjectiveLead.Kind.IN_CONJUNCTION},
+        {
+            "person": mark,
+            "job_title": "Community Safety Manager",
+            "agency": sbc,
+            "kind": ObjectiveLead.Kind.REPORTING_OFFICER,
+        },
+        {"person": mark, "group": jag},
+        {"job_title": "Licensing Manager"},
+    ]
+    for position, shape in enumerate(shapes):
+        ObjectiveLead.objects.create(objective=objective, position=position, **shape)
+    leads = list(objective.leads.select_related(*LEAD_LABEL_RELATED).order_by("position", "id"))
+    rows = objective.leads.order_by("position", "id").values_list(*LEAD_LABEL_VALUES)
+    assert [lead_label_of_values(*row) for row in rows] == [lead_label(lead) for lead in leads]
+    assert len(set(map(lead_label, leads))) == len(shapes)
+    line = labels_or_text([lead_label_of_values(*row) for row in rows], "the plan's words")
+    assert line == leads_or_text(leads, "the plan's words")
+    assert labels_or_text([], "the plan's words") == leads_or_text([], "the plan's words") == "the plan's words"
 
 
 def test_the_lead_cell_tag_is_the_rule_leads_else_the_plans_words_else_a_dash(world):
