@@ -31,10 +31,12 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from celery.signals import task_prerun
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import signals
@@ -255,13 +257,31 @@ def _m2m_changed(sender, instance, action, using="default", **kwargs):
 
 def _watch(execute, sql, params, many, context):
     """Every statement on this connection: a write on a content table no model signal covers bumps everything."""
-    result = execute(sql, params, many, context)
     match = _WRITE.match(sql) if sql[:12].lstrip()[:1] in ("I", "U", "D", "i", "u", "d") else None
-    if match and match.group(1) in content_tables():
-        alias = context["connection"].alias
-        if match.group(1) not in _covered(alias):
-            bump(everything=True, using=alias)
+    table = match.group(1) if match and match.group(1) in content_tables() else None
+    alias = context["connection"].alias
+    try:
+        result = execute(sql, params, many, context)
+    except Exception:
+        if table is not None and table in _covered(alias):
+            # The save or link this statement belonged to failed: its post signal will not come to end the cover.
+            _cover(table, alias, -1)
+        raise
+    if table is not None and table not in _covered(alias):
+        bump(everything=True, using=alias)
     return result
+
+
+def _forget_covers(**kwargs) -> None:
+    """At the start of each request and task, no write is under way: forget every cover.
+
+    A cover lasts from a save's pre_save to its post_save on one connection (`_cover`). A save that fails in
+    its SQL ends its cover in `_watch`; one that fails before any SQL (a value that cannot be converted) sends
+    no post_save, and without this its cover would hide the unsignalled writes of that table (`QuerySet.update`,
+    raw SQL) for as long as the process reuses the connection object, so kept pages would go stale."""
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "_csp_content_covered"):
+            connection._csp_content_covered = {}
 
 
 def _watch_connection(sender, connection, **kwargs):
@@ -307,5 +327,7 @@ def connect() -> None:
         signals.pre_delete.connect(_pre_delete, sender=model, dispatch_uid=uid)
         signals.post_delete.connect(_post_delete, sender=model, dispatch_uid=uid)
     connection_created.connect(_watch_connection, dispatch_uid="csp-content-watch")
+    request_started.connect(_forget_covers, dispatch_uid="csp-content-forget-covers")
+    task_prerun.connect(_forget_covers, dispatch_uid="csp-content-forget-covers", weak=False)
     for connection in connections.all(initialized_only=True):
         _watch_connection(None, connection)

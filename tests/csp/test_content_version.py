@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -77,6 +77,57 @@ def test_many_to_many_changes_renew_the_partnership(two):
     objective.priorities.add(priority)
     assert _keys(first, second)[0] != before[0]
     assert _keys(first, second)[1] == before[1]
+
+
+def _a_save_refused_by_the_database(objective):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Objective.objects.create(plan=objective.plan, ref=objective.ref, title="The same ref again")
+
+
+def _a_save_failing_before_its_sql(objective):
+    with pytest.raises((TypeError, ValueError)), transaction.atomic():
+        Objective(plan=objective.plan, ref="N1", title="A bad position", position="not a number").save()
+
+
+def _a_link_refused_by_the_database(objective):
+    with transaction.atomic():
+        connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys are checked at once
+        with pytest.raises(IntegrityError), transaction.atomic():
+            objective.priorities.add(987654321)  # no such priority: the foreign key refuses it
+
+
+def _update_objectives(objective):
+    Objective.objects.filter(pk=objective.pk).update(title="Bulk")
+
+
+def _write_links_raw(objective):
+    table = Objective.priorities.through._meta.db_table
+    connection.cursor().execute(f"DELETE FROM {table} WHERE objective_id = %s", [objective.pk])  # noqa: S608
+
+
+@pytest.mark.parametrize(
+    ("fail", "write", "request_between"),
+    [
+        # Refused by the database: the cover ends with the failed statement, even within the same request.
+        (_a_save_refused_by_the_database, _update_objectives, False),
+        (_a_link_refused_by_the_database, _write_links_raw, False),
+        # Failed before any SQL: the cover ends when the next request (or task) starts.
+        (_a_save_failing_before_its_sql, _update_objectives, True),
+    ],
+    ids=["save-refused-by-the-database", "link-refused-by-the-database", "save-failing-before-its-sql"],
+)
+def test_a_write_that_failed_does_not_hide_the_next_unsignalled_write(two, client, fail, write, request_between):
+    """A save's own statements are covered by its signals, from pre_save to post_save. A save that fails sends
+    no post_save: the cover must not outlive it (it is kept on the connection object, which later requests
+    reuse), or a later QuerySet.update of that table would renew nothing and kept pages would go stale."""
+    first, second, objective, _ = two
+    fail(objective)
+    if request_between:
+        client.get(reverse("health_ping"))
+    before = _keys(first, second)
+    write(objective)
+    after = _keys(first, second)
+    assert (after[0] != before[0], after[1] != before[1]) == (True, True)
 
 
 @pytest.mark.parametrize(
