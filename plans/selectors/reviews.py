@@ -110,7 +110,6 @@ def objectives_for_review(
         .select_related("section")
         .annotate(
             period_status=period_status_expression(period),
-            period_update_id=Subquery(period_updates.values("pk")[:1]),
             period_update_state=Subquery(period_updates.values("state")[:1]),
             overdue_milestones=Coalesce(Subquery(overdue_count), Value(0), output_field=IntegerField()),
             is_overdue=ExpressionWrapper(objective_overdue_q(reference), output_field=BooleanField()),
