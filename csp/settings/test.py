@@ -1,7 +1,9 @@
 """Fast, deterministic test settings (cookiecutter-django habits)."""
 
+import os
+
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import CACHES, env
 
 DEBUG = False
 DEMO_MODE = True
@@ -24,3 +26,7 @@ TWO_FACTOR_ENFORCED = env.bool("CSP_TWO_FACTOR_ENFORCED", default=False)
 # Fragment caching on in every test (one process, so process memory is shared when Redis is absent): a
 # test that reads a page after a write then also checks that the write renewed the page.
 CSP_FRAGMENT_CACHE = env.bool("CSP_FRAGMENT_CACHE", default=True)
+# Under pytest-xdist each worker has its own test database, where ids repeat, so each has its own cache keys too:
+# with one Redis, a write in one worker renewed the other's content versions (cv:all, cv:p:<id>).
+if os.environ.get("PYTEST_XDIST_WORKER") and "KEY_PREFIX" in CACHES["default"]:
+    CACHES["default"]["KEY_PREFIX"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
