@@ -147,7 +147,6 @@ def review_rows(queryset: QuerySet, period: ReportingPeriod | None) -> QuerySet:
                 "objective_id", "position", "id"
             ),
         ),
-        "lead_groups",
         counted_updates_prefetch(period),
     )
 
