@@ -57,12 +57,10 @@ def status_reason(status: str | None, update) -> str:
     if not update or status not in STATUSES_WITH_REASON:
         return ""
     notes = ""
-    statuses = update.outcome_statuses.all()
-    if statuses:
+    noted = [s for s in update.outcome_statuses.all() if s.note]
+    if noted:  # no empty list when no outcome has a note (a screen reader would announce "list, 0 items")
         lines = format_html_join(
-            "",
-            "<li>Outcome {} ({}): {}</li>",
-            ((s.outcome.number, status_label(s.rag_status), s.note) for s in statuses if s.note),
+            "", "<li>Outcome {} ({}): {}</li>", ((s.outcome.number, status_label(s.rag_status), s.note) for s in noted)
         )
         notes = format_html('<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">\n    {}\n  </ul>', lines)
     return format_html(

@@ -64,6 +64,16 @@ def test_an_amber_status_without_a_reason_says_so_and_lists_no_outcomes():
     )
 
 
+def test_outcomes_without_notes_give_no_empty_list():
+    update = _update("Staff shortages", _outcome_status(1, "red", ""), _outcome_status(2, "amber", ""))
+    assert _tag("red", update) == (
+        '<div class="app-reason govuk-body-s">\n'
+        '  <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>Reason:</strong> Staff shortages</p>\n'
+        "  \n"
+        "</div>"
+    )
+
+
 @pytest.mark.parametrize("status", ["green", "no_update", "no_status", "", None])
 def test_other_statuses_and_no_update_show_no_reason(status):
     assert _tag(status, REASONED) == ""
