@@ -104,6 +104,12 @@ class Partnership(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """How pages and reports name the partnership in one line ('Stevenage', else 'Stevenage Community Safety
+        Partnership'): select options, table cells, chart bars."""
+        return short_or_full_name(self.short_name, self.name)
+
     def rag_meaning(self, status: str) -> str:
         """The partnership's own words for a status."""
         return {

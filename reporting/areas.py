@@ -183,6 +183,6 @@ def area_dashboard(*, user: User, area: Area, today=None) -> AreaDashboard:
     if columns:
         chart = status_bar_chart(
             title=f"{area}: objectives by status in each partnership's current quarter",
-            bars=[(column.partnership.short_name or column.partnership.name, column.ordered) for column in columns],
+            bars=[(column.partnership.display_name, column.ordered) for column in columns],
         )
     return AreaDashboard(area=area, columns=columns, indicator_rows=_indicator_rows(columns), chart=chart)

@@ -14,12 +14,12 @@ from .selectors import partnerships_for_reports
 
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ReportingPeriod) -> str:
-        return f"{obj.partnership.short_name or obj.partnership.name}: {obj.get_kind_display()} {obj.label}"
+        return f"{obj.partnership.display_name}: {obj.get_kind_display()} {obj.label}"
 
 
 class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Plan) -> str:
-        return f"{obj.partnership.short_name or obj.partnership.name}: {obj.title}"
+        return f"{obj.partnership.display_name}: {obj.title}"
 
 
 class ReportRequestForm(forms.Form):
