@@ -51,7 +51,7 @@ def test_behind_pgbouncer_connections_are_not_kept_and_cursors_are_client_side()
 
 def test_caches_are_shared_in_redis_when_there_is_one():
     assert settings_in_fresh_process(**PRODUCTION, REDIS_URL="redis://redis:6379/0")["cache"] == (
-        "django.core.cache.backends.redis.RedisCache"
+        "csp.cache.RedisCache"
     )
 
 

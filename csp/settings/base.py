@@ -207,7 +207,7 @@ STORAGES = {
 if env("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "csp.cache.RedisCache",
             "LOCATION": env("CSP_CACHE_URL", default=env("REDIS_URL")),
             "KEY_PREFIX": "csp-cache",
         }
