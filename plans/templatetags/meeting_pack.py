@@ -1,5 +1,5 @@
-"""The meeting pack's repeated pieces (the summary list, trend list and outcome rows of each item), written once
-per item in Python.
+"""The meeting pack's repeated pieces (each item's heading, summary list, trend list and outcomes table), written
+once per item in Python.
 
 A pack lists every exception of a plan (150 items at national scale), each with its summary, four quarters of
 trend and its expected outcomes: as template loops these were most of the page's render time, and so was
@@ -117,3 +117,36 @@ def pack_summary(item, printing=False) -> SafeString:
     direction = f'{_trend(item)}<p class="govuk-body-s govuk-!-margin-bottom-0">{_e(item.direction)}</p>'
     rows.append(_row("Direction of travel", direction))
     return mark_safe(f'<dl class="govuk-summary-list app-pack-summary">{"".join(rows)}</dl>')  # noqa: S308 - escaped by _e
+
+
+_OUTCOMES_HEAD = (
+    '<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Outcome'
+    '</th><th scope="col" class="govuk-table__header">Status</th><th scope="col" class="govuk-table__header">Note</th>'
+    "</tr></thead>"
+)
+
+
+@register.simple_tag
+def pack_item_head(item, printing=False) -> SafeString:
+    """The opening of an item's article: its heading (a link to the item, except in print), summary list and
+    expected outcomes table. The template closes the article after what is rare (comments, escalations, proposals,
+    decision forms)."""
+    pk = _e(item.objective.pk)
+    title = f"{_e(item.objective.ref)} {_e(item.objective.title)}"
+    if not printing:
+        title = f'<a class="govuk-link" href="{_e(item.url)}">{title}</a>'
+    html = (
+        f'<article class="app-pack-item" id="item-{pk}" aria-labelledby="item-{pk}-title">\n'
+        f'  <h3 class="govuk-heading-m" id="item-{pk}-title">{title}</h3>\n'
+        f"  {pack_summary(item, printing)}\n  "
+    )
+    if item.outcomes:
+        period = f", {_e(item.period.label)}" if item.period else ""
+        html += (
+            '\n  <table class="govuk-table app-table--compact app-pack-outcomes">\n'
+            f'    <caption class="govuk-table__caption govuk-table__caption--s">Expected outcomes{period}</caption>\n'
+            f"    {_OUTCOMES_HEAD}\n"
+            f'    <tbody class="govuk-table__body">{pack_outcome_rows(item)}</tbody>\n'
+            "  </table>\n  "
+        )
+    return mark_safe(html)  # noqa: S308 - every value escaped by _e, the summary and rows by their own tags

@@ -1,5 +1,5 @@
-"""The meeting pack's trend list and outcome rows, written by a template tag, give the markup of the template loops
-they replaced, escaping included (issue 15: the pack's render time)."""
+"""The meeting pack's item heading, summary, trend list and outcome rows, written by template tags, give the markup of
+the template code they replaced, escaping included (issue 15: the pack's render time)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.template import engines
 
 from plans.selectors.meetings import OutcomeLine
 from plans.selectors.status import PeriodStatus
-from plans.templatetags.meeting_pack import pack_outcome_rows, pack_summary, pack_trend
+from plans.templatetags.meeting_pack import pack_item_head, pack_outcome_rows, pack_summary, pack_trend
 
 # The loops as they were in templates/plans/meetings/_pack_body.html before the tag.
 TREND_LOOP = (
@@ -137,3 +137,53 @@ def test_the_summary_list_escapes_what_people_wrote():
     assert "Funding &quot;late&quot; &lt;again&gt;" in html
     assert "minutes &lt;draft&gt;.pdf" in html
     assert "<b>" not in html
+
+
+# The opening of an item's article as it was in templates/plans/meetings/_pack_body.html before `pack_item_head`.
+ITEM_HEAD_TEMPLATE = """{% load meeting_pack %}<article class="app-pack-item" id="item-{{ item.objective.pk }}" \
+aria-labelledby="item-{{ item.objective.pk }}-title">
+  <h3 class="govuk-heading-m" id="item-{{ item.objective.pk }}-title">{% if printing %}{{ item.objective.ref }} \
+{{ item.objective.title }}{% else %}<a class="govuk-link" href="{{ item.url }}">{{ item.objective.ref }} \
+{{ item.objective.title }}</a>{% endif %}</h3>
+  {% pack_summary item printing %}
+  {% if item.outcomes %}
+  <table class="govuk-table app-table--compact app-pack-outcomes">
+    <caption class="govuk-table__caption govuk-table__caption--s">Expected outcomes{% if item.period %}, \
+{{ item.period.label }}{% endif %}</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Outcome\
+</th><th scope="col" class="govuk-table__header">Status</th><th scope="col" class="govuk-table__header">Note</th></tr>\
+</thead>
+    <tbody class="govuk-table__body">{% pack_outcome_rows item %}</tbody>
+  </table>
+  {% endif %}"""
+
+
+def _head_item(**changes):
+    objective = SimpleNamespace(pk=42, ref="1.3 <a>", title="Reduce 'repeat' victims & \"harm\"", section="2 Streets")
+    outcomes = [OutcomeLine(number=1, text="Fewer <repeats>", status=PeriodStatus.AMBER, note="Slow & late")]
+    fields = {"objective": objective, "url": "/plans/objectives/42/?from=pack&x=<1>", "outcomes": outcomes}
+    return _item(**{**fields, **changes})
+
+
+HEAD_CASES = {
+    "outcomes": _head_item(),
+    "outcomes, no period": _head_item(period=None),
+    "no outcomes": _head_item(outcomes=[]),
+}
+
+
+@pytest.mark.parametrize("printing", [False, True], ids=["page", "printing"])
+@pytest.mark.parametrize("case", list(HEAD_CASES), ids=list(HEAD_CASES))
+def test_the_item_head_is_the_templates_markup_to_the_character(case, printing):
+    item = HEAD_CASES[case]
+    expected = engines["django"].from_string(ITEM_HEAD_TEMPLATE).render({"item": item, "printing": printing})
+    assert str(pack_item_head(item, printing)) == expected
+
+
+def test_the_item_head_escapes_the_ref_title_and_address():
+    html = str(pack_item_head(HEAD_CASES["outcomes"], False))
+    assert "1.3 &lt;a&gt; Reduce &#x27;repeat&#x27; victims &amp; &quot;harm&quot;" in html
+    assert 'href="/plans/objectives/42/?from=pack&amp;x=&lt;1&gt;"' in html
+    assert "Fewer &lt;repeats&gt;" in html
+    printed = str(pack_item_head(HEAD_CASES["outcomes"], True))
+    assert "<a " not in printed.split("</h3>")[0]
