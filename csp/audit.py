@@ -110,7 +110,9 @@ def _history_rows(partnership: Partnership, filters: AuditFilters):
     for model in history_models:
         history = model.history.model
         label_field = _label_field(model)
-        rows = history.objects.filter(**{_history_lookup(model._meta.label_lower): partnership.pk})
+        # Unordered: the union is ordered as a whole, and SQLite (the embedded database) refuses an ORDER BY
+        # (the history models' default) inside a compound statement.
+        rows = history.objects.filter(**{_history_lookup(model._meta.label_lower): partnership.pk}).order_by()
         if filters.user_id is not None:
             rows = rows.filter(history_user_id=filters.user_id)
         if filters.date_from is not None:

@@ -58,7 +58,7 @@ def test_asking_twice_on_the_page_says_it_is_already_being_made(partnership, mak
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_identical_requests_make_one_job(make_member):
+def test_two_concurrent_identical_requests_make_one_job(make_member, postgres):
     from tests.factories import PartnershipFactory
     from tests.reporting.conftest import build_report_plan
 
