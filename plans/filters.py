@@ -11,7 +11,7 @@ from csp.models import Agency, Group, Person
 from csp.widgets import Select
 from priorities.models import Priority
 
-from .models import Objective, Plan, Section
+from .models import Objective, ObjectiveLead, Plan, Section
 from .rules import addresses_priority_q, led_by_agency_q, priorities_of_plan
 from .selectors.status import EXCEPTION_STATUSES, STATUS_ORDER, PeriodStatus
 
@@ -95,15 +95,30 @@ class ReviewFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.plan = plan
         partnership_id = plan.partnership_id
-        self.filters["section"].queryset = plan.sections.order_by("position", "id")
-        self.filters["priority"].queryset = priorities_of_plan(plan)
-        self.filters["agency"].queryset = Agency.objects.filter(partnership_id=partnership_id)
-        self.filters["group"].queryset = Group.objects.filter(partnership_id=partnership_id).exclude(
-            kind=Group.Kind.BOARD
+        # Each choice reads the fields its label (`__str__`) needs, in the partnership's name order: every option
+        # is a row made into a model instance on each build of the dashboard.
+        self.filters["section"].queryset = plan.sections.order_by("position", "id").only(
+            "id", "plan_id", "number", "title"
         )
-        self.filters["lead_officer"].queryset = Person.objects.filter(
-            partnership_id=partnership_id, objective_leads__objective__plan=plan
-        ).distinct()
+        self.filters["priority"].queryset = priorities_of_plan(plan).only("id", "code", "title")
+        self.filters["agency"].queryset = (
+            Agency.objects.filter(partnership_id=partnership_id).order_by("name", "id").only("id", "name", "short_name")
+        )
+        self.filters["group"].queryset = (
+            Group.objects.filter(partnership_id=partnership_id)
+            .exclude(kind=Group.Kind.BOARD)
+            .order_by("name", "id")
+            .only("id", "name", "short_name")
+        )
+        # The plan's lead officers: a semi-join, not a join of every lead row made distinct.
+        self.filters["lead_officer"].queryset = (
+            Person.objects.filter(
+                partnership_id=partnership_id,
+                pk__in=ObjectiveLead.objects.filter(objective__plan=plan, person__isnull=False).values("person_id"),
+            )
+            .order_by("name", "id")
+            .only("id", "name", "job_title")
+        )
 
     def qs_without(self, names: Iterable[str]) -> QuerySet:
         """The items the chosen filters give, leaving out the filters `names`: django-filter's `filter_queryset`
