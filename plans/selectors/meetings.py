@@ -85,7 +85,6 @@ def current_meeting_for(*, group: Group, today: dt.date | None = None) -> Meetin
     # One query: the meetings to come first, soonest first; then the past ones, latest first.
     found = (
         Meeting.objects.filter(group=group)
-        .select_related("group__partnership", "group__chair")
         .order_by(
             Case(When(upcoming, then=Value(0)), default=Value(1)),
             Case(When(upcoming, then=F("date"))).asc(),
@@ -93,7 +92,10 @@ def current_meeting_for(*, group: Group, today: dt.date | None = None) -> Meetin
         )
         .first()
     )
-    return found or Meeting(group=group, date=group.next_meeting or today)
+    if found is None:
+        return Meeting(group=group, date=group.next_meeting or today)
+    found.group = group  # the caller's group (with whatever it has read), not read again
+    return found
 
 
 @dataclass
@@ -325,41 +327,56 @@ _PACK_EVIDENCE = (
 )
 
 
-def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> QuerySet[Objective]:
-    """The plan's items on the group's agenda: exceptions and anything waiting for a decision, prefetched."""
+def _pack_candidates(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> QuerySet[Objective]:
+    """The plan's items the group owns (and, for a board, those escalated to it), each annotated with what
+    `_on_agenda` reads. The agenda rule itself is applied to the rows (`_on_agenda`), not in SQL: as a filter on
+    these annotations PostgreSQL computed each status subquery twice (once in WHERE, once in the select list) and
+    Django compiled it twice."""
     owned = objectives_owned_by_group(group)
     on_agenda = Q(pk__in=owned)
     if group.kind == Group.Kind.BOARD:
         on_agenda |= Exists(Escalation.objects.filter(OPEN_ESCALATION, objective=OuterRef("pk"), board=group))
     period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None).order_by()
+    objectives = (
+        objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
+        .only(*PACK_OBJECTIVE_FIELDS)
+        .select_related(None)
+        .filter(on_agenda)
+        .annotate(period_update_late=Subquery(period_update.values("is_late")[:1]))
+    )
+    return annotate_sparse(objectives, _pack_sparse(since=_pack_since(quarters=quarters, meeting=meeting)))
+
+
+def _on_agenda(objective: Objective) -> bool:
+    """The agenda rule: an item is in the pack when its status is an exception, it or its update is late, its
+    update waits for a decision or was returned, or an escalation or proposal is open on it."""
+    return bool(
+        objective.period_status in EXCEPTION_STATUSES
+        or objective.is_overdue
+        or objective.period_update_late
+        or objective.period_update_state in (QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.RETURNED)
+        or objective.has_pack_escalations
+        or objective.has_pack_proposals
+    )
+
+
+def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> list[Objective]:
+    """The plan's items on the group's agenda (`_on_agenda`) in plan order, with their sections and the reviewed
+    quarter's updates."""
+    candidates = _pack_candidates(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting)
+    objectives = [
+        objective for objective in candidates.order_by("section__position", "position", "id") if _on_agenda(objective)
+    ]
     # The reviewed quarter's updates only (the quarter is the last of `quarters`), unordered (the default ordering
     # would join the plan and partnership); the earlier quarters' statuses are read as rows by `_trend_rows`, and
     # the reviewed quarter's outcome statuses and evidence after, for it alone.
     updates = annotate_sparse(
         QuarterlyUpdate.objects.filter(period__in=quarters[-1:], archived_at=None).order_by(), _PACK_EVIDENCE
     )
-    objectives = (
-        objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
-        .only(*PACK_OBJECTIVE_FIELDS)
-        # Each plan's few sections once, not a section row joined to each of 150 items.
-        .select_related(None)
-        .prefetch_related("section")
-        .filter(on_agenda)
-        .annotate(period_update_late=Subquery(period_update.values("is_late")[:1]))
-    )
-    return (
-        annotate_sparse(objectives, _pack_sparse(since=_pack_since(quarters=quarters, meeting=meeting)))
-        .filter(
-            Q(period_status__in=EXCEPTION_STATUSES)
-            | Q(is_overdue=True)
-            | Q(period_update_late=True)
-            | Q(period_update_state__in=(QuarterlyUpdate.State.SUBMITTED, QuarterlyUpdate.State.RETURNED))
-            | Q(has_pack_escalations=True)
-            | Q(has_pack_proposals=True)
-        )
-        # A list (to_attr), not a manager: a manager per row costs a queryset clone per objective.
-        .prefetch_related(Prefetch("updates", queryset=updates, to_attr="pack_updates"))
-    )
+    # Each plan's few sections once, not a section row joined to each of 150 items. Lists (to_attr), not
+    # managers: a manager per row costs a queryset clone per objective.
+    prefetch_related_objects(objectives, "section", Prefetch("updates", queryset=updates, to_attr="pack_updates"))
+    return objectives
 
 
 def _lead_lines(objectives: list[Objective]) -> None:
@@ -539,11 +556,7 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         period = latest_reported_period(plan, today=meeting.date)
         quarters = last_quarters(period)
         plan_periods.append(PlanPeriod(plan=plan, period=period))
-        objectives = list(
-            _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting).order_by(
-                "section__position", "position", "id"
-            )
-        )
+        objectives = _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting)
         _outcomes_of(objectives)
         _lead_lines(objectives)
         _open_items(objectives, quarters=quarters, meeting=meeting)
