@@ -181,6 +181,18 @@ class PackItem:
         return self.is_overdue or bool(self.update and self.update.is_late)
 
     @property
+    def has_more(self) -> bool:
+        """Whether the item shows anything below its summary and outcomes: comments, escalations, proposals,
+        decisions, or a decision form for its chair. Most items show none (the pack's template skips the rest)."""
+        return bool(
+            self.comments
+            or self.escalations
+            or self.proposals
+            or self.decisions
+            or (self.may_decide and (self.awaits_review or self.may_escalate_approved))
+        )
+
+    @property
     def trend_cells(self) -> list[tuple[str, str, str]]:
         """(quarter, status words, tag class) oldest first: the direction of travel, by the one status rule."""
         return [(period.label, PeriodStatus.label(status), TAG_CLASS[status]) for period, status in self.trend]

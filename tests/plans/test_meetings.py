@@ -186,6 +186,28 @@ def test_an_item_shows_its_comments_open_proposals_and_escalations(world, meetin
     assert [d.kind for d in item.decisions] == ["escalate"]
 
 
+def test_an_item_has_more_below_its_summary_only_with_notes_or_a_decision_to_take(world, meeting, client):
+    # The pack's template skips the rest of an item when `has_more` is false: it must be true whenever any part
+    # below the summary would show.
+    (item,) = _pack(world, meeting, role="viewer").items
+    assert not item.may_decide  # no decision for a viewer to take
+    assert not item.has_more  # and nothing open
+
+    (item,) = _pack(world, meeting).items
+    assert item.awaits_review
+    assert item.may_decide
+    assert item.has_more  # the chair's decision form
+
+    comment_create(author=world.user("lead"), objective=world.objective, text="Venue offered by the college.")
+    (item,) = _pack(world, meeting, role="viewer").items
+    assert item.has_more
+
+    client.force_login(world.user("viewer"))
+    body = client.get(reverse("plans:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Venue offered by the college." in body
+    assert 'name="kind"' not in body  # no decision form for a viewer
+
+
 def test_the_boards_pack_lists_items_escalated_to_it(world, meeting):
     meeting_decide(
         chair=world.user("chair"), meeting=meeting, kind="escalate", text="Needs funding.", update=world.update
