@@ -208,6 +208,42 @@ def test_an_item_has_more_below_its_summary_only_with_notes_or_a_decision_to_tak
     assert 'name="kind"' not in body  # no decision form for a viewer
 
 
+def _only_a_proposal(world, meeting):
+    proposal_create(
+        proposer=world.user("lead"), objective=world.objective, kind="strike", reason="Done by the DV Forum."
+    )
+    return "Done by the DV Forum."
+
+
+def _only_a_decision(world, meeting):
+    meeting_decide(chair=world.user("chair"), meeting=meeting, kind="approve", update=world.update)
+    return "Decided at this meeting"
+
+
+def _only_an_escalation(world, meeting):
+    # Raised at an earlier meeting of the group: open on the item, but no decision at this one.
+    earlier = meeting_create(user=world.user("chair"), group=world.odg, date=MEETING_DAY - dt.timedelta(days=28))
+    meeting_decide(
+        chair=world.user("chair"), meeting=earlier, kind="escalate", text="Needs funding.", update=world.update
+    )
+    return "Needs funding."
+
+
+@pytest.mark.parametrize("only", [_only_a_proposal, _only_a_decision, _only_an_escalation])
+def test_each_rare_part_alone_makes_an_item_show_more(world, meeting, client, only):
+    # `has_more` names each part the template shows below the outcomes; with any one of them alone, a viewer (who
+    # has no decision form) sees it on the page.
+    words = only(world, meeting)
+
+    (item,) = _pack(world, meeting, role="viewer").items
+    assert not item.may_decide
+    assert item.has_more
+
+    client.force_login(world.user("viewer"))
+    body = client.get(reverse("plans:meeting_detail", args=[meeting.pk])).content.decode()
+    assert words in body
+
+
 def test_the_boards_pack_lists_items_escalated_to_it(world, meeting):
     meeting_decide(
         chair=world.user("chair"), meeting=meeting, kind="escalate", text="Needs funding.", update=world.update
