@@ -339,22 +339,25 @@ _PACK_EVIDENCE = (
 )
 
 
-def _pack_candidates(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> QuerySet[Objective]:
-    """The plan's items the group owns (and, for a board, those escalated to it), each annotated with what
-    `_on_agenda` reads. The agenda rule itself is applied to the rows (`_on_agenda`), not in SQL: as a filter on
-    these annotations PostgreSQL computed each status subquery twice (once in WHERE, once in the select list) and
-    Django compiled it twice."""
-    owned = objectives_owned_by_group(group)
+def _pack_candidates(
+    *, group: Group, owned: QuerySet, plan: Plan, period, quarters, meeting: Meeting
+) -> QuerySet[Objective]:
+    """The plan's items the group owns (`owned`) and, for a board, those escalated to it, each annotated with what
+    `_on_agenda` reads and `pack_owned` (the group's own items, which its chair decides on). The agenda rule itself
+    is applied to the rows (`_on_agenda`), not in SQL: as a filter on these annotations PostgreSQL computed each
+    status subquery twice (once in WHERE, once in the select list) and Django compiled it twice."""
     on_agenda = Q(pk__in=owned)
+    is_owned = Value(True)  # a group other than a board sees only its own items
     if group.kind == Group.Kind.BOARD:
         on_agenda |= Exists(Escalation.objects.filter(OPEN_ESCALATION, objective=OuterRef("pk"), board=group))
+        is_owned = Exists(owned.filter(pk=OuterRef("pk")))
     period_update = QuarterlyUpdate.objects.filter(objective=OuterRef("pk"), period=period, archived_at=None).order_by()
     objectives = (
         objectives_for_review(plan=plan, period=period, today=meeting.date, ranked=False)
         .only(*PACK_OBJECTIVE_FIELDS)
         .select_related(None)
         .filter(on_agenda)
-        .annotate(period_update_late=Subquery(period_update.values("is_late")[:1]))
+        .annotate(period_update_late=Subquery(period_update.values("is_late")[:1]), pack_owned=is_owned)
     )
     return annotate_sparse(objectives, _pack_sparse(since=_pack_since(quarters=quarters, meeting=meeting)))
 
@@ -372,10 +375,14 @@ def _on_agenda(objective: Objective) -> bool:
     )
 
 
-def _pack_objectives(*, group: Group, plan: Plan, period, quarters, meeting: Meeting) -> list[Objective]:
+def _pack_objectives(
+    *, group: Group, owned: QuerySet, plan: Plan, period, quarters, meeting: Meeting
+) -> list[Objective]:
     """The plan's items on the group's agenda (`_on_agenda`) in plan order, with their sections and the reviewed
     quarter's updates."""
-    candidates = _pack_candidates(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting)
+    candidates = _pack_candidates(
+        group=group, owned=owned, plan=plan, period=period, quarters=quarters, meeting=meeting
+    )
     objectives = [
         objective for objective in candidates.order_by("section__position", "position", "id") if _on_agenda(objective)
     ]
@@ -497,7 +504,7 @@ def _reviewed_updates(objectives: list[Objective], *, period) -> None:
             file.download_url = download_url(file.pk)
 
 
-def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[int], may_run: bool, url_of) -> PackItem:
+def _pack_item(objective: Objective, *, plan, period, quarters, may_run: bool, url_of) -> PackItem:
     update = objective.pack_updates[0] if objective.pack_updates else None
     by_period = {**objective.pack_trend, period.pk: update} if period else {}
     counted = update_counts(update)
@@ -530,7 +537,7 @@ def _pack_item(objective: Objective, *, plan, period, quarters, owned_ids: set[i
         decisions=objective.pack_decisions,
         url=url_of(objective.pk),
         # The chair of the group reviews the items the group owns; escalated-in items are the board's to resolve.
-        may_decide=may_run and objective.pk in owned_ids,
+        may_decide=may_run and objective.pack_owned,
         evidence=update.pack_evidence if counted else [],
     )
 
@@ -560,7 +567,6 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         .select_related("current_period", "partnership")
         .order_by("-period_start", "title")
     )
-    owned_ids = set(owned.order_by().values_list("pk", flat=True)) if plans else set()
     url_of = url_of_id("plans:objective_detail")
     sections = {key: AgendaSection(key=key, label=label) for key, label in AGENDA}
     plan_periods = []
@@ -568,7 +574,9 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
         period = latest_reported_period(plan, today=meeting.date)
         quarters = last_quarters(period)
         plan_periods.append(PlanPeriod(plan=plan, period=period))
-        objectives = _pack_objectives(group=group, plan=plan, period=period, quarters=quarters, meeting=meeting)
+        objectives = _pack_objectives(
+            group=group, owned=owned, plan=plan, period=period, quarters=quarters, meeting=meeting
+        )
         _outcomes_of(objectives)
         _lead_lines(objectives)
         _open_items(objectives, quarters=quarters, meeting=meeting)
@@ -580,7 +588,6 @@ def meeting_pack_for(*, user: User | None, meeting: Meeting) -> MeetingPack:
                 plan=plan,
                 period=period,
                 quarters=quarters,
-                owned_ids=owned_ids,
                 may_run=may_run,
                 url_of=url_of,
             )

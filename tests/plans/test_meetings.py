@@ -257,6 +257,21 @@ def test_the_boards_pack_lists_items_escalated_to_it(world, meeting):
     assert not pack.items[0].may_decide
 
 
+def test_a_boards_chair_decides_on_the_boards_own_items_not_on_those_escalated_to_it(world, meeting):
+    # `pack_owned`: read with each item (the group's own items), not a second list of ids.
+    meeting_decide(
+        chair=world.user("chair"), meeting=meeting, kind="escalate", text="Needs funding.", update=world.update
+    )
+    own = _item(world, position=9, state=S.SUBMITTED, rag=RagStatus.AMBER, ref="B9")
+    own.lead_groups.set([world.board])
+    board_meeting = meeting_create(user=world.user("coordinator"), group=world.board, date=dt.date(2014, 10, 20))
+
+    pack = meeting_pack_for(user=world.user("coordinator"), meeting=board_meeting)
+
+    decides = {item.objective.pk: item.may_decide for item in pack.items}
+    assert decides == {world.objective.pk: False, own.pk: True}
+
+
 def _busy_plan(world, count: int, *, start: int = 0) -> None:
     for n in range(start, start + count):
         objective = _item(world, position=10 + n, state=S.SUBMITTED, rag=RagStatus.AMBER, ref=f"X{n}")
