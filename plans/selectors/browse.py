@@ -69,9 +69,11 @@ def objectives_for_plan_page(plan: Plan, period: ReportingPeriod | None) -> Quer
         .select_related("section__priority")
         .only(*PLAN_PAGE_FIELDS)
         .prefetch_related(
+            # A list (to_attr), not the manager: Django builds a filtered queryset per row to hold a manager's rows.
             Prefetch(
                 "leads",
                 queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by("position", "id"),
+                to_attr="row_leads",
             ),
             Prefetch("updates", queryset=updates, to_attr="period_updates"),
         )

@@ -137,15 +137,17 @@ _ROW_INDICATORS = (Sparse(Objective, "indicators", Indicator.objects.all()),)
 
 
 def review_rows(queryset: QuerySet, period: ReportingPeriod | None) -> QuerySet:
-    """What each row of the dashboard's list shows (leads, the counted update and its reasons), prefetched;
-    the page's rows then get the rest from `review_rows_page_prefetch`."""
+    """What each row of the dashboard's list shows (leads as `row_leads`, the counted update and its reasons),
+    prefetched; the page's rows then get the rest from `review_rows_page_prefetch`."""
     return annotate_sparse(queryset, _ROW_INDICATORS).prefetch_related(
-        # Ordered within each objective only: the model's "objective" ordering joins plan and partnership.
+        # Ordered within each objective only: the model's "objective" ordering joins plan and partnership. A list
+        # (to_attr), not the manager: Django builds a filtered queryset per row to hold a manager's rows.
         Prefetch(
             "leads",
             queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by(
                 "objective_id", "position", "id"
             ),
+            to_attr="row_leads",
         ),
         counted_updates_prefetch(period),
     )

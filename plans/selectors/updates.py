@@ -108,10 +108,12 @@ def _objectives_for_list(queryset: QuerySet[Objective]) -> QuerySet[Objective]:
         .prefetch_related(
             Prefetch(
                 "leads",
-                # objective_id, not the model's "objective": that ordering joins plans and partnerships.
+                # objective_id, not the model's "objective": that ordering joins plans and partnerships. A list
+                # (to_attr), not the manager: Django builds a filtered queryset per row to hold a manager's rows.
                 queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED).order_by(
                     "objective_id", "position", "id"
                 ),
+                to_attr="row_leads",
             )
         )
         .order_by("plan__partnership__name", "-plan__period_start", "plan_id", "section__position", "position", "id")

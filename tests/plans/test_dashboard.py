@@ -338,6 +338,32 @@ def test_a_red_item_shows_its_reason_and_outcome_notes(client, world):
     assert "Outcome 1 (Red): No events held." in page
 
 
+def test_the_plan_page_shows_the_reason_beside_red_and_amber_only(client, world):
+    # The same `status_reason` markup as the dashboard's rows; none beside green, nor for a draft (not counted).
+    red = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref="RD")
+    update = QuarterlyUpdateFactory(
+        objective=red, period=world.q2, rag_status=RagStatus.RED, state="submitted", rag_note="Venue lost."
+    )
+    OutcomeStatusFactory(update=update, outcome__number=1, rag_status=RagStatus.RED, note="No events held.")
+    for ref, rag, state, note in [
+        ("AM", RagStatus.AMBER, "approved", "Late start."),
+        ("GR", RagStatus.GREEN, "approved", "Green note."),
+        ("DR", RagStatus.RED, "draft", "Draft note."),
+    ]:
+        objective = ObjectiveFactory(plan=world.plan, section=world.objective.section, ref=ref)
+        QuarterlyUpdateFactory(objective=objective, period=world.q2, rag_status=rag, state=state, rag_note=note)
+    client.force_login(world.user("chair"))
+
+    url = reverse("plans:plan_detail", args=[world.plan.pk])
+    page = unescape(client.get(url, {"period": world.q2.pk}).content.decode())
+
+    assert "Reason:</strong> Venue lost." in page
+    assert "Outcome 1 (Red): No events held." in page
+    assert "Reason:</strong> Late start." in page
+    assert "Green note." not in page
+    assert "Draft note." not in page
+
+
 def test_the_overdue_filter_is_the_one_overdue_rule(client, world):
     items = _add_items(world, 8)
     late_by_own_date = items[0]

@@ -576,3 +576,29 @@ def test_the_check_page_with_leads_runs_a_constant_number_of_queries(client, wor
         ObjectiveLead.objects.create(objective=objective, job_title="Licensing Manager", agency=world.agency)
         MilestoneLead.objects.create(milestone=MilestoneFactory(objective=objective), group=world.group)
     assert _queries_for(client, url) == one
+
+
+# The lists of items ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "role"),
+    [("plans:review_dashboard", "chair"), ("plans:plan_detail", "chair"), ("plans:my_items", "lead")],
+)
+def test_each_list_of_items_names_its_rows_leads_in_order(db, client, page, role):
+    # The lists read each row's leads as a list (`row_leads`, not the manager): a template reading any other
+    # name would show no leads and no error.
+    review_world = build_review_world()
+    debbie = review_world.objective.leads.get().person
+    agency = AgencyFactory(partnership=review_world.partnership, name="Hertfordshire Fire and Rescue Service")
+    objective_leads_set(review_world.objective, [{"person": debbie}, {"agency": agency}], by=None)
+    args = [review_world.plan.pk] if page == "plans:plan_detail" else []
+
+    client.force_login(review_world.user(role))
+    body = client.get(reverse(page, args=args)).content.decode()
+    rows = body[body.index('class="govuk-table__body"') :]  # not the filters (the dashboard lists agencies)
+
+    first, second = (lead_label(lead) for lead in review_world.objective.leads.order_by("position", "id"))
+    assert first in rows
+    assert second in rows
+    assert rows.index(first) < rows.index(second)
