@@ -20,7 +20,7 @@ from csp.selectors import User, partnerships_visible_to
 from plans.models import Objective, Plan, QuarterlyUpdate
 from plans.rules import priorities_of_plans
 from plans.selectors.access import LIVE_OBJECTIVE, LIVE_PLAN
-from plans.selectors.status import STATUS_ORDER, PeriodStatus, period_status
+from plans.selectors.status import STATUS_ORDER, PeriodStatus, StatusRow, period_status
 from priorities.indicators import format_figure, rate_per_1000
 from priorities.models import Indicator, Priority
 from priorities.selectors import indicator_summaries, populations_by_year
@@ -121,12 +121,15 @@ def _status_counts(columns: list[AreaColumn]) -> None:
     wanted = Q(pk__in=[])
     for plan_id, period_id in period_of_plan.items():
         wanted |= Q(objective__plan_id=plan_id, period_id=period_id)
+    # Rows, not model instances (an area's plans hold a thousand items and more). No model ordering: it joins
+    # partnerships, plans, objectives and periods only to sort a dict's input.
     updates = {
-        update.objective_id: update
-        for update in QuarterlyUpdate.objects.filter(wanted, objective_id__in=[pk for pk, _ in objectives])
-        .only("objective_id", "period_id", "state", "rag_status", "archived_at")
-        # No model ordering: it joins partnerships, plans, objectives and periods only to sort a dict's input.
+        objective_id: StatusRow(rag_status=rag_status, state=state, archived_at=archived_at)
+        for objective_id, state, rag_status, archived_at in QuarterlyUpdate.objects.filter(
+            wanted, objective_id__in=[pk for pk, _ in objectives]
+        )
         .order_by()
+        .values_list("objective_id", "state", "rag_status", "archived_at")
     }
     for objective_id, plan_id in objectives:
         with_plan[plan_id].counts[period_status(updates.get(objective_id))] += 1

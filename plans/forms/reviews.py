@@ -70,7 +70,9 @@ class CommentForm(forms.Form):
         widget=Select(attrs={"class": "govuk-select"}),
     )
 
-    def __init__(self, *args, objective: Objective, **kwargs):
+    def __init__(self, *args, objective: Objective, listed: list[QuarterlyUpdate] | None = None, **kwargs):
+        """`listed`: the live updates the page has read already, in period order, with their periods; the options
+        are written from them instead of a query. The queryset still validates what is posted."""
         super().__init__(*args, **kwargs)
         # The updates the item page lists: live ones (the service refuses an archived one too).
         # (None): a page's prefetched updates carry their own joins and prefetches, not needed for a label.
@@ -81,8 +83,11 @@ class CommentForm(forms.Form):
             .prefetch_related(None)
             .order_by("period__start")
         )
-        self.fields["update"].queryset = updates
-        self.fields["update"].label_from_instance = lambda update: str(update.period)
+        field = self.fields["update"]
+        field.queryset = updates
+        field.label_from_instance = lambda update: str(update.period)
+        if listed is not None:
+            field.choices = [("", field.empty_label), *((update.pk, str(update.period)) for update in listed)]
 
 
 class ProposalForm(forms.Form):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -54,6 +53,7 @@ from .status import (
     EXCEPTION_STATUSES,
     STATUSES_WITH_REASON,
     PeriodStatus,
+    StatusRow,
     outcome_period_status,
     period_status,
     update_counts,
@@ -445,17 +445,6 @@ def _outcomes_of(objectives: list[Objective]) -> None:
             by_objective[objective_id].append((pk, number, text))
     for objective in objectives:
         objective.pack_outcomes = by_objective[objective.pk]
-
-
-class StatusRow(NamedTuple):
-    """What the status rule reads of an update (`period_status`) or of an outcome's status (`outcome_period_status`):
-    the pack reads the trend quarters' updates and the outcome statuses as these rows, not as model instances (a
-    pack holds 150 items, each with four quarters and four outcomes)."""
-
-    rag_status: str
-    state: str = ""
-    archived_at: None = None
-    note: str = ""
 
 
 def _trend_rows(objectives: list[Objective], *, quarters) -> None:

@@ -9,6 +9,9 @@ The Python function and the database expression are built from the same table, `
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NamedTuple
+
 from django.db.models import Case, CharField, Expression, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -71,6 +74,17 @@ STATUSES_WITH_REASON = (PeriodStatus.RED, PeriodStatus.AMBER)
 def update_counts(update: QuarterlyUpdate | None) -> bool:
     """Whether an update gives the objective's status: submitted or approved, and not archived."""
     return update is not None and update.state in COUNTED_UPDATE_STATES and update.archived_at is None
+
+
+class StatusRow(NamedTuple):
+    """What the status rule reads of an update (`period_status`) or of an outcome's status (`outcome_period_status`),
+    for pages that read many as rows, not as model instances: the meeting pack (150 items, each with four quarters
+    and four outcomes) and the area dashboard (every item of ten or more plans)."""
+
+    rag_status: str
+    state: str = ""
+    archived_at: dt.datetime | None = None
+    note: str = ""
 
 
 def period_status(update: QuarterlyUpdate | None) -> str:

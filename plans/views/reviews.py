@@ -358,7 +358,8 @@ def _item_page_parts(
         "outcome_rows": outcome_rows,
         "indicator_summaries": objective_indicator_summaries(objective),
         "proposals": proposals,
-        "comment_form": (comment_form or CommentForm(prefix="comment", objective=objective))
+        # The options from the updates the page lists (live ones, in period order: objective_for_item_page).
+        "comment_form": (comment_form or CommentForm(prefix="comment", objective=objective, listed=updates))
         if rights.comment
         else None,
         "proposal_form": (proposal_form or ProposalForm(prefix="proposal"))

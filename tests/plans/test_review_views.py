@@ -245,8 +245,13 @@ def test_the_comment_form_offers_only_the_updates_the_page_lists(client, world):
     later = QuarterlyUpdateFactory(objective=world.objective, period=world.q2)
     record_archive(user=world.user("coordinator"), record=world.update, reason="Entered twice.")
     client.force_login(world.user("lead"))
-    form = client.get(reverse("plans:objective_detail", args=[world.objective.pk])).context["comment_form"]
+    page = client.get(reverse("plans:objective_detail", args=[world.objective.pk]))
+    form = page.context["comment_form"]
     assert [update.pk for update in form.fields["update"].queryset] == [later.pk]
+    # The options are written from the updates the page has read (no second query): the same live ones.
+    assert [str(value) for value, _label in form.fields["update"].choices] == ["", str(later.pk)]
+    assert f'<option value="{later.pk}">{later.period}</option>' in page.text
+    assert f'<option value="{world.update.pk}">' not in page.text
     response = client.post(
         reverse("plans:comment_create", args=[world.objective.pk]),
         {"comment-text": "About the archived one.", "comment-update": world.update.pk},

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from csp.models import PartnershipPopulation, RagStatus
+from csp.models import PartnershipPopulation, RagStatus, Role
+from csp.services import record_archive
 from plans.models import QuarterlyUpdate
 from priorities.models import Indicator
 from reporting.areas import area_dashboard
@@ -79,6 +80,22 @@ def test_no_update_and_a_draft_are_never_counted_green(herts, analyst):
 
     assert column.counts["green"] == 1
     assert column.counts["no_update"] == 2
+
+
+def test_an_archived_update_is_not_counted(herts, analyst):
+    # The counts read updates as rows (`StatusRow`), archived_at included: the one rule leaves archived ones out.
+    area, partnerships, plans = herts
+    objective = ObjectiveFactory(plan=plans[0].plan, section=plans[0].objectives["1.1"].section)
+    update = QuarterlyUpdateFactory(
+        objective=objective, period=plans[0].q2, rag_status=RagStatus.RED, state=QuarterlyUpdate.State.APPROVED
+    )
+    coordinator = MembershipFactory(partnership=partnerships[0], roles=(Role.COORDINATOR,)).user
+    record_archive(user=coordinator, record=update, reason="Entered twice.")
+
+    column = area_dashboard(user=analyst, area=area).columns[0]
+
+    assert column.counts["red"] == 1  # 1.1 only
+    assert column.counts["no_update"] == 1
 
 
 def test_a_count_indicator_is_shown_per_1000_population(herts, analyst):
