@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from csp.selectors import REVIEWER_ROLES, User, roles_anywhere
 
-from ..models import Milestone, ObjectiveLead, QuarterlyUpdate
-from ..rules import LEAD_LABEL_RELATED, leads_or_text, objective_overdue_from, overdue_reference_date
+from ..models import Milestone, QuarterlyUpdate
+from ..rules import objective_overdue_from, overdue_reference_date
 from .access import LIVE_UPDATE, objectives_reviewable_by, updates_visible_to
+from .leads import lead_lines
 
 WAITING = "waiting"
 RETURNED = "returned"
@@ -121,22 +122,12 @@ def review_inbox(*, user: User, show: str = WAITING, today: dt.date | None = Non
     on_page = (
         QuarterlyUpdate.objects.filter(pk__in=shown_page.object_list)
         .select_related("objective__plan__partnership", "objective__section", "period", "submitted_by", "reviewed_by")
-        .prefetch_related(
-            # A list (to_attr), not a manager per row: each manager clones the prefetch's queryset.
-            Prefetch(
-                "objective__leads",
-                queryset=ObjectiveLead.objects.select_related(*LEAD_LABEL_RELATED),
-                to_attr="inbox_leads",
-            ),
-        )
         .in_bulk()
     )
+    # As label parts, not lead, person, agency and group rows.
+    leads = lead_lines(update.objective for update in on_page.values())
     rows = [
-        InboxRow(
-            update=on_page[pk],
-            objective_overdue=overdue[pk],
-            leads=leads_or_text(on_page[pk].objective.inbox_leads, on_page[pk].objective.lead_text),
-        )
+        InboxRow(update=on_page[pk], objective_overdue=overdue[pk], leads=leads[on_page[pk].objective_id])
         for pk in shown_page.object_list
         if pk in on_page  # deleted since the rows were read
     ]

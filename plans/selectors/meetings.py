@@ -40,14 +40,13 @@ from ..models import (
     Meeting,
     MeetingDecision,
     Objective,
-    ObjectiveLead,
     OutcomeStatus,
     Plan,
     QuarterlyUpdate,
     UpdateEvidence,
 )
-from ..rules import LEAD_LABEL_VALUES, labels_or_text, lead_label_of_values
 from .access import can_run_meeting, meetings_visible_to
+from .leads import lead_lines
 from .reviews import latest_reported_period, objectives_for_review, objectives_owned_by_group
 from .status import (
     EXCEPTION_STATUSES,
@@ -399,19 +398,11 @@ def _pack_objectives(
 
 
 def _lead_lines(objectives: list[Objective]) -> None:
-    """Who leads each item, in one line (`plans.rules.labels_or_text`), from one query of label parts: no lead,
-    person, agency or group rows (about 600 for a pack of 150 items)."""
-    labels: dict[int, list[str]] = {objective.pk: [] for objective in objectives}
-    if labels:
-        rows = (
-            ObjectiveLead.objects.filter(objective_id__in=list(labels))
-            .order_by("objective_id", "position", "id")
-            .values_list("objective_id", *LEAD_LABEL_VALUES)
-        )
-        for objective_id, *values in rows:
-            labels[objective_id].append(lead_label_of_values(*values))
+    """Who leads each item, in one line (`lead_lines`: no lead, person, agency or group rows, about 600 for a pack
+    of 150 items)."""
+    lines = lead_lines(objectives)
     for objective in objectives:
-        objective.pack_lead_line = labels_or_text(labels[objective.pk], objective.lead_text)
+        objective.pack_lead_line = lines[objective.pk]
 
 
 def _open_items(objectives: list[Objective], *, quarters, meeting: Meeting) -> None:

@@ -25,6 +25,7 @@ from plans.rules import (
     led_by_agency_q,
 )
 from plans.selectors.access import access_milestone
+from plans.selectors.leads import lead_lines
 from plans.services.leads import milestone_leads_set, objective_leads_set
 from tests.api.conftest import build_partnership_world, client_for
 from tests.factories import (
@@ -602,3 +603,26 @@ def test_each_list_of_items_names_its_rows_leads_in_order(db, client, page, role
     assert first in rows
     assert second in rows
     assert rows.index(first) < rows.index(second)
+
+
+def test_lead_lines_say_what_leads_or_text_says_over_the_lead_rows(db):
+    # The pack and the inbox read leads as label parts (`lead_lines`); the pages with lead rows call leads_or_text.
+    review_world = build_review_world()
+    debbie = review_world.objective.leads.get().person
+    agency = AgencyFactory(partnership=review_world.partnership, name="Hertfordshire Fire and Rescue Service")
+    objective_leads_set(review_world.objective, [{"person": debbie}, {"agency": agency}], by=None)
+    words_only = ObjectiveFactory(plan=review_world.plan, lead_text="Head of Community Safety (SBC)")
+    nobody = ObjectiveFactory(plan=review_world.plan, lead_text="")
+    objectives = [review_world.objective, words_only, nobody]
+
+    lines = lead_lines(objectives)
+
+    assert lines == {
+        objective.pk: leads_or_text(objective.leads.order_by("position", "id"), objective.lead_text)
+        for objective in objectives
+    }
+    assert lines[words_only.pk] == "Head of Community Safety (SBC)"
+    assert lines[nobody.pk] == ""
+    first, second = (lead_label(lead) for lead in review_world.objective.leads.order_by("position", "id"))
+    line = lines[review_world.objective.pk]
+    assert line.index(first) < line.index(second)
