@@ -87,7 +87,7 @@ class CommentForm(forms.Form):
         field.queryset = updates
         field.label_from_instance = lambda update: str(update.period)
         if listed is not None:
-            field.choices = [("", field.empty_label), *((update.pk, str(update.period)) for update in listed)]
+            field.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in listed)]
 
 
 class ProposalForm(forms.Form):
