@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
+from django.http import HttpResponse
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.relations import MANY_RELATION_KWARGS
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -224,21 +226,36 @@ class KeptListMixin:
     """A list's answer kept under the content versions of the user's partnerships (csp/content_version.py).
 
     Kept per user and full address (host, filters, page): the next request with the same address answers
-    from the cache until a write in one of those partnerships. Only the data is kept; each request renders
-    it (JSON or the browsable page) and runs authentication and permissions as before.
+    from the cache until a write in one of those partnerships. Each request still runs authentication and
+    permissions. A JSON answer is kept as the bytes sent (rendering 50 nested objects cost more than the
+    rest of a kept request); the browsable page keeps the data and renders it each time.
     """
 
     def list(self, request, *args, **kwargs):
         build = super().list
         if not settings.CSP_FRAGMENT_CACHE:
             return build(request, *args, **kwargs)
-        data = cached_fragment(
-            f"api-list:{type(self).__module__}.{type(self).__name__}",
-            partnership_ids=partnership_ids_visible_to(request.user),
-            vary=(request.user.pk, request.build_absolute_uri()),
-            render=lambda: build(request, *args, **kwargs).data,
+        name = f"api-list:{type(self).__module__}.{type(self).__name__}"
+        partnership_ids = partnership_ids_visible_to(request.user)
+        vary = (request.user.pk, request.build_absolute_uri())
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, JSONRenderer):
+            data = cached_fragment(
+                name, partnership_ids=partnership_ids, vary=vary, render=lambda: build(request, *args, **kwargs).data
+            )
+            return Response(data)
+        media_type = request.accepted_media_type  # "application/json; indent=4" is kept apart from the compact
+        body = cached_fragment(
+            f"{name}:json",
+            partnership_ids=partnership_ids,
+            vary=(*vary, media_type),
+            render=lambda: renderer.render(
+                build(request, *args, **kwargs).data, media_type, self.get_renderer_context()
+            ),
         )
-        return Response(data)
+        # As DRF's Response would send it (its headers, Allow and Vary, are added by finalize_response).
+        content_type = f"{renderer.media_type}; charset={renderer.charset}" if renderer.charset else renderer.media_type
+        return HttpResponse(body, content_type=content_type)
 
 
 class ScopedReadOnlyViewSet(KeptListMixin, ETagReadMixin, viewsets.ReadOnlyModelViewSet):
