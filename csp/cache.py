@@ -34,3 +34,13 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    # Counters in one Redis hash (the fragment statistics of csp/content_version.py): one command each,
+    # atomic across processes, and read back whole.
+
+    def hash_increment(self, key: str, field: str, amount: int = 1) -> int:
+        return self._cache.get_client(key, write=True).hincrby(self.make_and_validate_key(key), field, amount)
+
+    def hash_read(self, key: str) -> dict[str, int]:
+        found = self._cache.get_client(key).hgetall(self.make_and_validate_key(key))
+        return {field.decode(): int(value) for field, value in found.items()}

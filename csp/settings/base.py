@@ -220,6 +220,11 @@ else:
 CSP_FRAGMENT_CACHE = env.bool("CSP_FRAGMENT_CACHE", default=bool(env("REDIS_URL", default="")))
 # A fragment is also dropped after this long, whatever happens (a write made outside Django is not seen).
 CSP_FRAGMENT_CACHE_SECONDS = env.int("CSP_FRAGMENT_CACHE_SECONDS", default=15 * 60)
+# Count how often each fragment is served kept and built (csp/content_version.py `fragment_stats`): one Redis
+# command per fragment served, so off unless measuring (`make surge` turns it on). Needs the Redis cache.
+CSP_FRAGMENT_STATS = (
+    env.bool("CSP_FRAGMENT_STATS", default=False) and CACHES["default"]["BACKEND"] == "csp.cache.RedisCache"
+)
 # Sessions live in PostgreSQL, so any web instance can serve any request (no sticky sessions).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -89,6 +89,17 @@ def _counts(partnerships: int) -> dict[str, int]:
     }
 
 
+def _print_fragment_stats(stats: dict[str, dict[str, int]]) -> None:
+    """Each kept page (and API list) the load asked for: how often it was served kept, how often built."""
+    print("\nkept pages under load (csp/content_version.py): served kept, built")
+    for name, counts in stats.items():
+        served = counts["kept"] + counts["built"]
+        print(f"  {name:<58}{counts['kept']:>7}{counts['built']:>7}{100 * counts['built'] / served:>6.0f}% built")
+    kept = sum(counts["kept"] for counts in stats.values())
+    served = kept + sum(counts["built"] for counts in stats.values())
+    print(f"kept pages: {kept} of {served} served kept ({100 * kept / max(served, 1):.0f}%)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=120)
@@ -101,6 +112,7 @@ def main() -> None:
     _ensure_database(_bench_database_url())  # a fresh machine (or BENCH_DB) needs no bench run first
     env = _production_env(_bench_database_url())
     env["REDIS_URL"] = os.environ.get("REDIS_URL", "")
+    env["CSP_FRAGMENT_STATS"] = "1"  # how often the load is served kept pages and built ones
     if not env["REDIS_URL"]:
         sys.exit("make surge needs REDIS_URL (report requests are queued, not rendered in the request)")
     os.environ.update(env)
@@ -115,6 +127,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="csp-surge-"))
     (work / "data.json").write_text(json.dumps(_prepare(args.partnerships, host)))
     before = _counts(args.partnerships)
+    from csp.content_version import fragment_stats, fragment_stats_reset
+
+    fragment_stats_reset()
     locust = [
         str(Path(sys.executable).with_name("locust")),
         "-f",
@@ -167,6 +182,7 @@ def main() -> None:
     for name, (in_db, seen) in checks.items():
         verdict = "ok" if in_db == seen else "MISMATCH"
         print(f"{name}: {in_db} in the database, {seen} succeeded under load -> {verdict}")
+    _print_fragment_stats(fragment_stats())
     lost_or_doubled = sum(abs(in_db - seen) for in_db, seen in checks.values())
     print(
         f"surge: {args.seconds} s, {args.users} users, {int(total['Request Count'])} requests, "

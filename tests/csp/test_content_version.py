@@ -439,3 +439,35 @@ def test_renew_fragments_renews_everything(two):
     assert after[0] != before[0]
     assert after[1] != before[1]
     assert "renew_fragments: every content version renewed" in out.getvalue()
+
+
+def test_fragment_stats_count_kept_and_built_views(two, settings, redis_url):
+    """`make surge` reports how often each fragment was served kept and built (CSP_FRAGMENT_STATS)."""
+    from django.core.cache import caches
+
+    from csp.cache import RedisCache
+    from csp.content_version import fragment_stats, fragment_stats_reset
+
+    assert isinstance(caches["default"], RedisCache)
+    settings.CSP_FRAGMENT_CACHE = True
+    settings.CSP_FRAGMENT_STATS = True
+    first, _, objective, _ = two
+    fragment_stats_reset()
+
+    def fragment(name):
+        return cached_fragment(name, partnership_ids=[first.pk], vary=("stats",), render=lambda: "<p>x</p>")
+
+    for _ in range(3):
+        fragment("stats-a")
+    objective.save()  # a write: the next view is built again
+    fragment("stats-a")
+    fragment("stats-b|with a bar")
+    assert fragment_stats() == {
+        "stats-a": {"kept": 2, "built": 2},
+        "stats-b|with a bar": {"kept": 0, "built": 1},
+    }
+    settings.CSP_FRAGMENT_STATS = False
+    fragment("stats-a")
+    assert fragment_stats()["stats-a"] == {"kept": 2, "built": 2}  # not counted when off
+    fragment_stats_reset()
+    assert fragment_stats() == {}
