@@ -235,7 +235,12 @@ def _updates_with_parts(queryset: QuerySet[QuarterlyUpdate]) -> list[QuarterlyUp
 
 def update_page_for_user(*, user: User, objective_pk: int, period_pk: int) -> UpdatePage:
     """An objective the user may see and one of its plan's quarters, or 404."""
-    objective = access_objective(user, objective_pk)
+    return update_page_of(access_objective(user, objective_pk), period_pk=period_pk)
+
+
+def update_page_of(objective: Objective, *, period_pk: int) -> UpdatePage:
+    """The page of an objective that `access_objective` gave (the access rule has run), for one of its
+    plan's quarters, or 404."""
     quarters = list(update_periods_of(objective.plan))
     period = next((q for q in quarters if q.pk == period_pk), None)
     if period is None:

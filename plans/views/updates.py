@@ -43,6 +43,7 @@ from ..selectors.updates import (
     reminders_visible_to,
     returned_updates_for,
     update_page_for_user,
+    update_page_of,
 )
 from ..services.pending_saves import owner_token, pending_save_keep, pending_saves_discard
 from ..services.updates import StaleUpdate, UpdateLocked, update_save_draft, update_submit
@@ -178,7 +179,8 @@ class UpdateEditView(LoginRequiredMixin, View):
                 "update-page",
                 partnership_ids=[objective.plan.partnership_id],
                 key=(objective.pk, kwargs["period_pk"]),
-                build=self._plain_parts,
+                # Built on the objective the access rule just read, not read a second time.
+                build=lambda: self._plain_parts(update_page_of(objective, period_pk=kwargs["period_pk"])),
             )
             return self._respond(objective, kwargs["period_pk"], parts)
         page = self._page()

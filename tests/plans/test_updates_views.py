@@ -173,6 +173,20 @@ def test_update_page_summarises_the_objective_and_shows_the_partnerships_status_
     assert 'name="version" value="0"' in page
 
 
+def test_building_the_update_page_reads_its_objective_once(client, item, settings):
+    """The access rule's read of the objective is the one the page is built on (not read again to build it)."""
+    settings.CSP_FRAGMENT_CACHE = False
+    client.force_login(item.lead_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(edit_url(item))
+    assert page.status_code == 200
+    assert "Raise awareness of domestic abuse" in page.content.decode()
+    objective_reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "plans_objective"."id"')
+    ]
+    assert len(objective_reads) == 1
+
+
 def test_update_page_shows_last_quarters_update_beside_the_form(client, item):
     previous = QuarterlyUpdateFactory(
         objective=item.objective, period=item.q1, progress="Q1: campaign launched.", state="approved"
