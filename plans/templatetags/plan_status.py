@@ -46,6 +46,24 @@ def rag_tag(status: str | None, meaning: str = "") -> str:
     return tag
 
 
+# An update's state as a tag's colour (a second cue beside the words); not started and anything else is grey.
+STATE_TAG_CLASSES = {
+    "draft": "govuk-tag--light-blue",
+    "submitted": "govuk-tag--blue",
+    "returned": "govuk-tag--orange",
+    "approved": "govuk-tag--green",
+}
+
+
+@register.simple_tag
+def update_state_tag(state: str | None, label: str) -> str:
+    """An update's state as a GOV.UK tag: the markup of `plans/updates/_state_tag.html`, which calls this; lists
+    with a row per item call the tag directly (an include per row costs a template render each: issue 15)."""
+    return format_html(
+        '<strong class="govuk-tag app-status {}">{}</strong>', STATE_TAG_CLASSES.get(state, "govuk-tag--grey"), label
+    )
+
+
 @register.simple_tag
 def status_reason(status: str | None, update) -> str:
     """Beside a red or amber status: the reason (`rag_note`) and the outcome notes of the counted update.

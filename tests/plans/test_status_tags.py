@@ -83,3 +83,22 @@ def test_other_statuses_and_no_update_show_no_reason(status):
 @pytest.mark.parametrize(("status", "update"), [("red", REASONED), ("amber", _update("")), ("green", REASONED)])
 def test_the_include_is_the_tag(status, update):
     assert _include(status, update) == f"\n{_tag(status, update)}\n"
+
+
+@pytest.mark.parametrize(
+    ("state", "colour"),
+    [
+        ("draft", "govuk-tag--light-blue"),
+        ("submitted", "govuk-tag--blue"),
+        ("returned", "govuk-tag--orange"),
+        ("approved", "govuk-tag--green"),
+        ("not_started", "govuk-tag--grey"),
+        (None, "govuk-tag--grey"),
+    ],
+)
+def test_an_update_state_is_words_with_colour_as_a_second_cue_and_the_include_is_the_tag(state, colour):
+    context = {"state": state, "label": "Waiting <for> review"}
+    tag = Template("{% load plan_status %}{% update_state_tag state label %}").render(Context(context))
+    assert tag == f'<strong class="govuk-tag app-status {colour}">Waiting &lt;for&gt; review</strong>'
+    included = Template('{% include "plans/updates/_state_tag.html" %}').render(Context(context))
+    assert included.strip() == tag
