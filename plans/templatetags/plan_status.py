@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from csp.models import RagStatus
 
+from ..models import QuarterlyUpdate
 from ..selectors.status import STATUSES_WITH_REASON, PeriodStatus
 
 register = template.Library()
@@ -48,10 +49,10 @@ def rag_tag(status: str | None, meaning: str = "") -> str:
 
 # An update's state as a tag's colour (a second cue beside the words); not started and anything else is grey.
 STATE_TAG_CLASSES = {
-    "draft": "govuk-tag--light-blue",
-    "submitted": "govuk-tag--blue",
-    "returned": "govuk-tag--orange",
-    "approved": "govuk-tag--green",
+    QuarterlyUpdate.State.DRAFT: "govuk-tag--light-blue",
+    QuarterlyUpdate.State.SUBMITTED: "govuk-tag--blue",
+    QuarterlyUpdate.State.RETURNED: "govuk-tag--orange",
+    QuarterlyUpdate.State.APPROVED: "govuk-tag--green",
 }
 
 
